@@ -1,0 +1,125 @@
+# igvmbuild — top-level build.
+#
+#   make                  build the host tools into build/bin/
+#   make check            build everything again with ASan+UBSan into build/san/ and run every test
+#   make fuzz             run each libFuzzer harness for FUZZ_TIME seconds (needs clang)
+#   make install          install binaries and man pages (PREFIX, DESTDIR, BINDIR, MANDIR)
+#   make clean
+#
+# CC, CFLAGS, CPPFLAGS and LDFLAGS from the environment or command line are honoured;
+# the warning flags below are always added, so the tree must stay warning-free.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+INSTALL ?= install
+PKG_CONFIG ?= pkg-config
+
+CFLAGS  ?= -O2 -g
+B       := build
+
+VERSION := 0.1.0
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wundef -Wvla
+BASE_CFLAGS := -std=gnu11 $(WARNINGS) -D_FILE_OFFSET_BITS=64 -DIGVMBUILD_VERSION='"$(VERSION)"' \
+               $(shell $(PKG_CONFIG) --cflags json-c 2>/dev/null)
+HOST_LIBS := -lz -lcrypto $(shell $(PKG_CONFIG) --libs json-c 2>/dev/null || echo -ljson-c) -lpthread
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# ---- sources -----------------------------------------------------------------------------------
+
+COMMON_SRC := common/buf.c common/status.c common/fileio.c common/digest.c common/emit.c
+FORMAT_SRC := format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c \
+              format/igvm_describe.c
+LIB_SRC    := $(COMMON_SRC) $(FORMAT_SRC)
+
+IGVMBUILD_SRC := igvmbuild/main.c igvmbuild/cmd_inspect.c
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+FUZZERS    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+
+MANPAGES := $(wildcard man/*.1 man/*.5)
+
+# ---- variants: rel (build/) and san (build/san/, ASan+UBSan) --------------------------------------
+
+REL_OBJ := $(B)/obj
+SAN_OBJ := $(B)/san/obj
+
+rel_objs = $(patsubst %.c,$(REL_OBJ)/%.o,$(1))
+san_objs = $(patsubst %.c,$(SAN_OBJ)/%.o,$(1))
+
+.PHONY: all check check-build fuzz fuzz-build install uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(B)/bin/igvmbuild
+
+$(REL_OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(SAN_OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(B)/lib/libhost.a: $(call rel_objs,$(LIB_SRC))
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/san/lib/libhost.a: $(call san_objs,$(LIB_SRC))
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(B)/bin/igvmbuild: $(call rel_objs,$(IGVMBUILD_SRC)) $(B)/lib/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/san/bin/igvmbuild: $(call san_objs,$(IGVMBUILD_SRC)) $(B)/san/lib/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/san/tests/%: $(SAN_OBJ)/tests/unit/%.o $(B)/san/lib/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(B)/san/tools/mkfixtures: $(SAN_OBJ)/tests/tools/mkfixtures.o $(B)/san/lib/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+# ---- tests ---------------------------------------------------------------------------------------
+
+check-build: $(B)/san/bin/igvmbuild $(B)/san/tools/mkfixtures $(addprefix $(B)/san/tests/,$(UNIT_TESTS))
+
+# The runner prints one TAP-style line per assertion and ends with "N passed, N failed[, N skipped]".
+check: check-build
+	@CC="$(CC)" FUZZ_RUNS=$(or $(FUZZ_RUNS),3000) B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" \
+	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(LIB_SRC)" FUZZERS="$(FUZZERS)" \
+	  sh tests/run-tests.sh
+
+# ---- fuzzing (clang's libFuzzer) ------------------------------------------------------------------
+
+FUZZ_TIME ?= 300
+fuzz:
+	@CC="$(CC)" B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" HOST_LIBS="$(HOST_LIBS)" \
+	  LIB_SRC="$(LIB_SRC)" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
+	  sh tests/fuzz/run-fuzz.sh long
+
+# ---- install -------------------------------------------------------------------------------------
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -m 0755 $(B)/bin/igvmbuild $(DESTDIR)$(BINDIR)/igvmbuild
+	for m in $(filter %.1,$(MANPAGES)); do $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in $(filter %.5,$(MANPAGES)); do $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/igvmbuild
+	for m in $(notdir $(filter %.1,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(filter %.5,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * status.h — the one table of process exit codes shared by every binary.
+ *
+ * Every command maps its failure to exactly one of these, and the man pages
+ * document the same numbers. They are part of the command-line contract:
+ * scripts test them, so never renumber.
+ */
+#ifndef IB_STATUS_H
+#define IB_STATUS_H
+
+enum ib_exit {
+	IB_EXIT_OK = 0,       /* success; for --check: the input is valid */
+	IB_EXIT_INVALID = 1,  /* an input broke a format rule (file, offset, rule named on stderr) */
+	IB_EXIT_USAGE = 2,    /* bad command line */
+	IB_EXIT_IO = 3,       /* a file could not be read or written */
+	IB_EXIT_INTERNAL = 4, /* out of memory, or a library failed */
+};
+
+/* Printed by every tool before a message: "<prog>: ". Set once in main(). */
+extern const char *ib_progname;
+
+/* One-line diagnostics on stderr, prefixed with the program name. */
+void ib_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ib_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
