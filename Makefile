@@ -43,6 +43,7 @@ FUZZERS    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 MANPAGES := $(wildcard man/*.1 man/*.5)
 
+
 # ---- variants: rel (build/) and san (build/san/, ASan+UBSan) --------------------------------------
 
 REL_OBJ := $(B)/obj
@@ -51,10 +52,21 @@ SAN_OBJ := $(B)/san/obj
 rel_objs = $(patsubst %.c,$(REL_OBJ)/%.o,$(1))
 san_objs = $(patsubst %.c,$(SAN_OBJ)/%.o,$(1))
 
+# Sub-makefiles of the other components append to these:
+#   ALL_TARGETS      built by `make`
+#   CHECK_DEPS       built (sanitized) before `make check` runs the tests
+#   INSTALL_TARGETS  phony targets run by `make install`
+ALL_TARGETS     := $(B)/bin/igvmbuild
+CHECK_DEPS      :=
+FUZZ_EXTRA_SRC  :=
+INSTALL_TARGETS :=
+-include measure/measure.mk
+-include libigvm/libigvm.mk
+
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean
 .DEFAULT_GOAL := all
 
-all: $(B)/bin/igvmbuild
+all: $(ALL_TARGETS)
 
 $(REL_OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -90,12 +102,12 @@ $(B)/san/tools/mkfixtures: $(SAN_OBJ)/tests/tools/mkfixtures.o $(B)/san/lib/libh
 
 # ---- tests ---------------------------------------------------------------------------------------
 
-check-build: $(B)/san/bin/igvmbuild $(B)/san/tools/mkfixtures $(addprefix $(B)/san/tests/,$(UNIT_TESTS))
+check-build: $(B)/san/bin/igvmbuild $(B)/san/tools/mkfixtures $(addprefix $(B)/san/tests/,$(UNIT_TESTS)) $(CHECK_DEPS)
 
 # The runner prints one TAP-style line per assertion and ends with "N passed, N failed[, N skipped]".
 check: check-build
 	@CC="$(CC)" FUZZ_RUNS=$(or $(FUZZ_RUNS),3000) B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" \
-	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(LIB_SRC)" FUZZERS="$(FUZZERS)" \
+	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(LIB_SRC) $(FUZZ_EXTRA_SRC)" FUZZERS="$(FUZZERS)" \
 	  sh tests/run-tests.sh
 
 # ---- fuzzing (clang's libFuzzer) ------------------------------------------------------------------
@@ -103,12 +115,12 @@ check: check-build
 FUZZ_TIME ?= 300
 fuzz:
 	@CC="$(CC)" B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" HOST_LIBS="$(HOST_LIBS)" \
-	  LIB_SRC="$(LIB_SRC)" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
+	  LIB_SRC="$(LIB_SRC) $(FUZZ_EXTRA_SRC)" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
 	  sh tests/fuzz/run-fuzz.sh long
 
 # ---- install -------------------------------------------------------------------------------------
 
-install: all
+install: all $(INSTALL_TARGETS)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
 	$(INSTALL) -m 0755 $(B)/bin/igvmbuild $(DESTDIR)$(BINDIR)/igvmbuild
 	for m in $(filter %.1,$(MANPAGES)); do $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done

@@ -15,6 +15,8 @@ enum ib_exit {
 	IB_EXIT_USAGE = 2,    /* bad command line */
 	IB_EXIT_IO = 3,       /* a file could not be read or written */
 	IB_EXIT_INTERNAL = 4, /* out of memory, or a library failed */
+	IB_EXIT_MISMATCH = 5, /* inputs are well-formed but a check failed: digest or ID block
+	                         mismatch, bad signature, report field mismatch, KVM rule */
 };
 
 /* Printed by every tool before a message: "<prog>: ". Set once in main(). */

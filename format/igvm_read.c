@@ -851,7 +851,7 @@ static int parse_records(struct parse *p)
 		if (strict(p) && !all_zero(p->buf + body + vh.length, padded - vh.length))
 			return fail(p, IGVM_RULE_PADDING, body + vh.length, s, "padding after the record is not zero");
 
-		struct igvm_header *h;
+		struct igvm_header *h = NULL;
 		if (new_header(p, &h))
 			return -1;
 		h->type = vh.type;
