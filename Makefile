@@ -36,7 +36,7 @@ FORMAT_SRC := format/igvm_read.c format/igvm_write.c format/igvm_model.c format/
               format/igvm_describe.c
 LIB_SRC    := $(COMMON_SRC) $(FORMAT_SRC)
 
-IGVMBUILD_SRC := igvmbuild/main.c igvmbuild/cmd_inspect.c
+IGVMBUILD_SRC := $(sort $(wildcard igvmbuild/*.c))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS    := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -62,6 +62,8 @@ FUZZ_EXTRA_SRC  :=
 INSTALL_TARGETS :=
 -include measure/measure.mk
 -include libigvm/libigvm.mk
+-include loaders/loaders.mk
+-include svsm/svsm.mk
 
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean
 .DEFAULT_GOAL := all
