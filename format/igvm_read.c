@@ -815,7 +815,7 @@ static int parse_records(struct parse *p)
 		if (!in_range && !(optional && (p->flags & IGVM_PARSE_SKIP_OPTIONAL)))
 			return fail(p, IGVM_RULE_TYPE_RANGE, off, state,
 				    "type 0x%x is in no section range%s", vh.type,
-				    optional ? " (bit 31, optional, is set: use spec mode to skip it)" : "");
+				    optional ? " (the optional bit 31 is set; igvmbuild inspect --allow-optional skips such headers)" : "");
 		if (!in_range)
 			s = state;
 
