@@ -192,7 +192,10 @@ union igvm_body {
 };
 
 struct igvm_header {
-	uint32_t type;            /* as stored, including IGVM_OPTIONAL_BIT */
+	uint32_t type;            /* known headers: the type code without IGVM_OPTIONAL_BIT;
+	                             unknown ones: as stored */
+	bool optional;            /* bit 31 was set (only accepted with IGVM_PARSE_SKIP_OPTIONAL);
+	                             the writer sets it again */
 	uint32_t length;          /* body length as stored (excludes the TLV header and padding) */
 	uint32_t record_offset;   /* file offset of the TLV record */
 	enum igvm_section section;

@@ -238,6 +238,16 @@ static int check_mask(struct parse *p, const struct igvm_header *h, uint64_t fie
 	return 0;
 }
 
+/*
+ * The reference drops every masked header whose mask is 0 before it checks
+ * rules that span headers, so such a header must not change parameter-area
+ * or VP-context bookkeeping (strict mode refuses it outright, in check_mask).
+ */
+static bool dropped(const struct parse *p, uint32_t mask)
+{
+	return mask == 0 && !strict(p);
+}
+
 /* ---- platform headers ------------------------------------------------------- */
 
 static int check_platform(struct parse *p, struct igvm_header *h, uint64_t b)
@@ -488,6 +498,8 @@ static int check_vp_context(struct parse *p, struct igvm_header *h, uint64_t b)
 {
 	const struct igvm_vhs_vp_context *v = &h->body.vp;
 	const enum igvm_section s = IGVM_SECTION_DIRECTIVE;
+	if (dropped(p, v->compatibility_mask))
+		return 0;
 	int plat = igvm_platform_for_mask(p->f, v->compatibility_mask);
 
 	if (plat < 0 || plat == IGVM_PLATFORM_TDX)
@@ -532,6 +544,8 @@ static int check_vp_context(struct parse *p, struct igvm_header *h, uint64_t b)
 			struct igvm_vbs_vp_register r;
 			uint64_t roff = (uint64_t)v->file_offset + 4 + 32 * (uint64_t)i;
 			memcpy(&r, p->buf + roff, sizeof(r));
+			if (r.vtl > 2)
+				return fail(p, IGVM_RULE_VTL, roff, s, "register %u is for VTL %u", i, r.vtl);
 			if (!vbs_register_ok(p->f->architecture, r.register_name))
 				return fail(p, IGVM_RULE_VBS_UNSUPPORTED_REGISTER, roff + 1, s,
 					    "register 0x%x is not supported on %s", r.register_name,
@@ -621,6 +635,8 @@ static int check_directive(struct parse *p, struct igvm_header *h, uint64_t b)
 		uint64_t size;
 		if (in->gpa % IGVM_PAGE_SIZE)
 			return fail(p, IGVM_RULE_GPA_ALIGNMENT, b, s, "insert gpa 0x%llx", (unsigned long long)in->gpa);
+		if (dropped(p, in->compatibility_mask))
+			return 0;
 		if (use_area(p, h, in->parameter_area_index, b + 12, &size))
 			return -1;
 		for (size_t i = 0; i < p->nregions; i++) {
@@ -859,6 +875,7 @@ static int parse_records(struct parse *p)
 		h->record_offset = (uint32_t)off;
 		h->section = s;
 		h->known = known;
+		h->optional = optional;
 		h->raw = p->buf + body;
 		f->section_count[s]++;
 		if (known) {

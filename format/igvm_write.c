@@ -140,6 +140,8 @@ static int64_t blob_size(struct writer *w, const struct igvm_header *h)
 				     (unsigned long long)h->body.page.gpa, h->data_len);
 		return IGVM_PAGE_SIZE;
 	case IGVM_VHT_PARAMETER_AREA:
+		if (!h->data_len)
+			return 0; /* starts as zeros: no blob, whatever the area's size */
 		if (h->data_len > h->body.param_area.number_of_bytes)
 			return wfail(w, IGVM_RULE_WRITE_DATA_TOO_LONG, h,
 				     "parameter area %u: %u bytes of data for a 0x%llx-byte area",
@@ -264,7 +266,7 @@ static int emit(struct writer *w, struct ib_buf *b)
 		const struct igvm_header *h = &f->hdr[i];
 		uint8_t body[sizeof(struct igvm_vhs_vbs_measurement)];
 		uint32_t len = h->known ? (uint32_t)igvm_type_length(h->type) : h->length;
-		struct igvm_var_header vh = { h->type, len };
+		struct igvm_var_header vh = { h->type | (h->optional ? IGVM_OPTIONAL_BIT : 0), len };
 		ib_buf_append(b, &vh, sizeof(vh));
 		if (!h->known || len > sizeof(h->body)) {
 			ib_buf_append(b, h->raw, len);
@@ -320,7 +322,7 @@ int igvm_write(const struct igvm_file *f, struct ib_buf *out, struct igvm_diag *
 	/* Refuse to hand out a file the reference parser would reject. */
 	unsigned flags = 0;
 	for (size_t i = 0; i < f->count; i++) {
-		if (!f->hdr[i].known)
+		if (!f->hdr[i].known || f->hdr[i].optional)
 			flags |= IGVM_PARSE_SKIP_OPTIONAL;
 		if (f->hdr[i].type == IGVM_VHT_CORIM_DOCUMENT || f->hdr[i].type == IGVM_VHT_CORIM_SIGNATURE)
 			flags |= IGVM_PARSE_CORIM;
