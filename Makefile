@@ -60,10 +60,12 @@ ALL_TARGETS     := $(B)/bin/igvmbuild
 CHECK_DEPS      :=
 FUZZ_EXTRA_SRC  :=
 INSTALL_TARGETS :=
+UNINSTALL_TARGETS :=
 -include measure/measure.mk
 -include libigvm/libigvm.mk
 -include loaders/loaders.mk
 -include svsm/svsm.mk
+-include igvmbuild/build.mk
 
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean
 .DEFAULT_GOAL := all
@@ -86,11 +88,11 @@ $(B)/san/lib/libhost.a: $(call san_objs,$(LIB_SRC))
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(B)/bin/igvmbuild: $(call rel_objs,$(IGVMBUILD_SRC)) $(B)/lib/libhost.a
+$(B)/bin/igvmbuild: $(call rel_objs,$(IGVMBUILD_SRC) $(IGVMBUILD_EXTRA_SRC)) $(B)/lib/libhost.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
-$(B)/san/bin/igvmbuild: $(call san_objs,$(IGVMBUILD_SRC)) $(B)/san/lib/libhost.a
+$(B)/san/bin/igvmbuild: $(call san_objs,$(IGVMBUILD_SRC) $(IGVMBUILD_EXTRA_SRC)) $(B)/san/lib/libhost.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
@@ -128,8 +130,8 @@ install: all $(INSTALL_TARGETS)
 	for m in $(filter %.1,$(MANPAGES)); do $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done
 	for m in $(filter %.5,$(MANPAGES)); do $(INSTALL) -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 
-uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/igvmbuild
+uninstall: $(UNINSTALL_TARGETS)
+	rm -f $(DESTDIR)$(BINDIR)/igvmbuild $(DESTDIR)$(BINDIR)/igvmmeasure
 	for m in $(notdir $(filter %.1,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
 	for m in $(notdir $(filter %.5,$(MANPAGES))); do rm -f $(DESTDIR)$(MANDIR)/man5/$$m; done
 
