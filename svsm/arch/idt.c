@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* idt.c — see idt.h. */
+#include "idt.h"
+
+#include <stdarg.h>
+
+#include "../console.h"
+#include "../lib/fmt.h"
+#include "../percpu.h"
+#include "../platform.h"
+#include "cpu.h"
+#include "gdt.h"
+
+extern const uint64_t exc_stub_table[32];
+
+struct __attribute__((packed)) idt_entry {
+	uint16_t off0;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
+	uint16_t off1;
+	uint32_t off2;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_entry) == 16, "IDT entry is 16 bytes");
+
+static struct idt_entry idt[32];
+
+static const char *const names[32] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
+	"#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault", "#GP general protection",
+	"#PF page fault", "reserved 15", "#MF x87 error", "#AC alignment check", "#MC machine check",
+	"#XM SIMD error", "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
+	"reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
+	"#VC VMM communication", "#SX security", "reserved 31",
+};
+
+void idt_init(void)
+{
+	for (unsigned v = 0; v < 32; v++) {
+		uint64_t a = exc_stub_table[v];
+		idt[v].off0 = (uint16_t)a;
+		idt[v].sel = SEL_CODE64;
+		/* IST1 where the current stack cannot be trusted. */
+		idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
+		idt[v].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
+		idt[v].off1 = (uint16_t)(a >> 16);
+		idt[v].off2 = (uint32_t)(a >> 32);
+		idt[v].reserved = 0;
+	}
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void line(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf);
+}
+
+void fatal_frame(const struct trap_frame *f, const char *why)
+{
+	unsigned v = (unsigned)f->vector & 31;
+	line("\n*** EXCEPTION %s (vector %u), error code 0x%lx: %s\n", names[v], v,
+	     (unsigned long)f->error_code, why);
+	line("faulting address: RIP=%016lx", (unsigned long)f->rip);
+	if (v == 14)
+		line(" CR2=%016lx", (unsigned long)read_cr2());
+	line("\n");
+	line("RAX=%016lx RBX=%016lx RCX=%016lx RDX=%016lx\n", (unsigned long)f->rax,
+	     (unsigned long)f->rbx, (unsigned long)f->rcx, (unsigned long)f->rdx);
+	line("RSI=%016lx RDI=%016lx RBP=%016lx RSP=%016lx\n", (unsigned long)f->rsi,
+	     (unsigned long)f->rdi, (unsigned long)f->rbp, (unsigned long)f->rsp);
+	line("R8 =%016lx R9 =%016lx R10=%016lx R11=%016lx\n", (unsigned long)f->r8,
+	     (unsigned long)f->r9, (unsigned long)f->r10, (unsigned long)f->r11);
+	line("R12=%016lx R13=%016lx R14=%016lx R15=%016lx\n", (unsigned long)f->r12,
+	     (unsigned long)f->r13, (unsigned long)f->r14, (unsigned long)f->r15);
+	line("RFLAGS=%016lx CS=%04lx SS=%04lx CR0=%016lx CR3=%016lx CR4=%016lx\n",
+	     (unsigned long)f->rflags, (unsigned long)f->cs, (unsigned long)f->ss,
+	     (unsigned long)read_cr0(), (unsigned long)read_cr3(), (unsigned long)read_cr4());
+	line("*** halted\n");
+	platform_exit(PLATFORM_EXIT_CRASH);
+}
+
+void exception_dispatch(struct trap_frame *f)
+{
+	struct percpu *cpu = this_cpu();
+	if (cpu && cpu->expect.vector == (int)f->vector) {
+		cpu->expect.vector = -1;
+		cpu->expect.hit = 1;
+		cpu->expect.error_code = f->error_code;
+		cpu->expect.cr2 = f->vector == 14 ? read_cr2() : 0;
+		f->rip = cpu->expect.fixup_rip;
+		return;
+	}
+	if (f->vector == 29 && platform_handle_vc(f))
+		return;
+	fatal_frame(f, f->vector == 29 ? "unhandled #VC" : "unexpected exception");
+}

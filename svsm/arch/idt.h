@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * idt.h — the IDT and the exception path.
+ *
+ * Every exception reaches exception_dispatch() with a full register frame.
+ * In order: a fault a self-test armed (percpu expect) resumes at its fixup;
+ * #VC goes to the platform (SNP decodes and forwards it to the hypervisor);
+ * anything else prints the vector name, error code, faulting address (RIP,
+ * and CR2 for #PF) and every register, then ends the run through the
+ * platform (QEMU test device: "crash" code) or halts.
+ */
+#ifndef SVSM_ARCH_IDT_H
+#define SVSM_ARCH_IDT_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+void idt_init(void);
+void exception_dispatch(struct trap_frame *f);
+__attribute__((noreturn)) void fatal_frame(const struct trap_frame *f, const char *why);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * percpu.h — per-CPU data, reached through GS base (self pointer at %gs:0).
+ * The GDT and TSS are per CPU because the TSS descriptor's busy bit is.
+ */
+#ifndef SVSM_PERCPU_H
+#define SVSM_PERCPU_H
+
+#include <stdint.h>
+
+#define MAX_CPUS 1
+
+struct __attribute__((packed)) tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+};
+_Static_assert(sizeof(struct tss64) == 104, "64-bit TSS is 104 bytes");
+
+/* A fault a self-test provokes on purpose: the handler resumes at fixup_rip. */
+struct expected_fault {
+	int vector;           /* -1: none armed */
+	uint64_t fixup_rip;
+	int hit;
+	uint64_t error_code;
+	uint64_t cr2;
+};
+
+struct percpu {
+	struct percpu *self; /* at offset 0: %gs:0 */
+	unsigned cpu_index;
+	uint32_t apic_id;
+	uint64_t gdt[7];     /* null, code64, data, tss (2 slots), spare */
+	struct tss64 tss;
+	struct expected_fault expect;
+	void *ghcb;          /* SNP: this CPU's GHCB page (virtual), NULL natively */
+	uint64_t ghcb_gpa;
+};
+
+struct percpu *this_cpu(void);
+void percpu_init_bsp(void);
+
+#endif

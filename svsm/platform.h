@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * platform.h — the one interface behind which the core runs on two platforms:
+ * native (an ordinary VM; how the core is boot-tested under QEMU) and SNP
+ * (VMPL0 in an SEV-SNP guest). Chosen once, from the platform type stage 2
+ * passes in RSI.
+ */
+#ifndef SVSM_PLATFORM_H
+#define SVSM_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../format/launch_info.h"
+
+struct trap_frame;
+
+enum platform_exit_code {
+	PLATFORM_EXIT_SUCCESS = 0x10, /* QEMU isa-debug-exit: process exit (0x10 << 1) | 1 = 33 */
+	PLATFORM_EXIT_FAILURE = 0x11, /* a self-test failed: 35 */
+	PLATFORM_EXIT_CRASH = 0x12,   /* fatal exception or panic: 37 */
+};
+
+struct platform {
+	const char *name;
+	uint32_t type;                        /* LAUNCH_PLATFORM_* */
+	/* After paging is the core's own: GHCB, #VC; then console output may flow. */
+	void (*init)(const struct launch_info *li);
+	/* Bits every page-table entry for private memory carries (the C-bit). */
+	uint64_t (*pte_private_mask)(void);
+	/* Make pages of the core's page pool usable for a fresh mapping. */
+	bool (*handle_vc)(struct trap_frame *f);
+	const char *(*describe)(void);
+};
+
+extern const struct platform platform_native;
+extern const struct platform platform_snp;
+extern const struct platform *platform;
+
+/* SNP only, after mm_init(): registers the GHCB and lets console output flow. */
+void platform_snp_late_init(const struct launch_info *li);
+
+void platform_select(uint32_t type, const struct launch_info *li);
+bool platform_handle_vc(struct trap_frame *f);
+/* Ends the run: QEMU's isa-debug-exit when the launch information says it is there, else halt. */
+__attribute__((noreturn)) void platform_exit(enum platform_exit_code code);
+
+#endif

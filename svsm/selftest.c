@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* selftest.c — see selftest.h. Faults are provoked with a fixup armed in the per-CPU area. */
+#include "selftest.h"
+
+#include "arch/cpu.h"
+#include "console.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "percpu.h"
+
+#define TEST_VA 0xFFFFC00000000000ull /* a PML4 slot nothing else uses */
+
+static int failures, passes;
+
+static void check(const char *name, int ok)
+{
+	if (ok)
+		passes++;
+	else
+		failures++;
+	log_msg(ok ? LOG_INFO : LOG_ERR, "selftest: %s: %s", name, ok ? "ok" : "FAILED");
+}
+
+static void test_allocator(void)
+{
+	size_t before = mm.pool.nfree;
+	uint64_t a = alloc_page(), b = alloc_page();
+	uint64_t c = palloc_alloc(&mm.pool, 8, 8);
+	int ok = a && b && c && a != b && !(c & 0x7FFF) && mm.pool.nfree == before - 10;
+	if (ok) {
+		uint64_t *pa = phys_to_virt(a), *pb = phys_to_virt(b);
+		for (int i = 0; i < 512; i++) {
+			pa[i] = 0xA5A5A5A5A5A5A5A5ull ^ (uint64_t)i;
+			pb[i] = (uint64_t)i;
+		}
+		for (int i = 0; i < 512 && ok; i++)
+			ok = pa[i] == (0xA5A5A5A5A5A5A5A5ull ^ (uint64_t)i) && pb[i] == (uint64_t)i;
+	}
+	free_page(a);
+	int dbl = palloc_free(&mm.pool, a, 1); /* a double free must be refused */
+	free_page(b);
+	palloc_free(&mm.pool, c, 8);
+	uint64_t again = alloc_page();
+	ok = ok && !dbl && again == a;
+	free_page(again);
+	check("page allocator", ok && mm.pool.nfree == before);
+}
+
+static void test_heap(void)
+{
+	size_t before = heap_free_bytes(&mm.heap);
+	void *p[16];
+	int ok = 1;
+	for (int i = 0; i < 16; i++) {
+		p[i] = kmalloc((uint64_t)(i * 37 + 1));
+		ok = ok && p[i] && !((uintptr_t)p[i] & 15);
+		if (p[i])
+			memset(p[i], i, (size_t)(i * 37 + 1));
+	}
+	for (int i = 0; i < 16 && ok; i++)
+		ok = ((unsigned char *)p[i])[i * 37] == (unsigned char)i;
+	for (int i = 0; i < 16; i += 2)
+		kfree(p[i]);
+	for (int i = 1; i < 16; i += 2)
+		kfree(p[i]);
+	ok = ok && !heap_free(&mm.heap, p[3]); /* double free refused */
+	check("heap", ok && heap_free_bytes(&mm.heap) == before && heap_largest(&mm.heap) == before);
+}
+
+/* Reads va with a #PF fixup armed; returns 1 if the read faulted. */
+static int read_faults(uint64_t va, uint64_t *err, uint64_t *cr2)
+{
+	struct percpu *cpu = this_cpu();
+	cpu->expect.hit = 0;
+	cpu->expect.vector = 14;
+	__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+			 "movq %%rax, %0\n\t"
+			 "movq (%1), %%rax\n"
+			 "1:"
+			 : "=m"(cpu->expect.fixup_rip)
+			 : "r"(va)
+			 : "rax", "memory");
+	cpu->expect.vector = -1;
+	*err = cpu->expect.error_code;
+	*cr2 = cpu->expect.cr2;
+	return cpu->expect.hit;
+}
+
+static void test_page_tables(void)
+{
+	uint64_t pa = alloc_page(), got = 0, fl = 0, err = 0, cr2 = 0;
+	int ok = pa && pgt_map(&mm.pgt, TEST_VA, pa, PAGE_SIZE, PTE_W | PTE_NX) == PGT_OK;
+	if (ok) {
+		volatile uint64_t *v = (volatile uint64_t *)(uintptr_t)TEST_VA;
+		*v = 0x5356534D54455354ull;
+		ok = *(uint64_t *)phys_to_virt(pa) == 0x5356534D54455354ull;
+		ok = ok && pgt_translate(&mm.pgt, TEST_VA + 0x123, &got, &fl) && got == pa + 0x123 &&
+		     (fl & PTE_NX) && (fl & PTE_W);
+	}
+	check("page tables: map, write through the new mapping, translate", ok);
+
+	ok = pgt_unmap(&mm.pgt, TEST_VA, PAGE_SIZE) == PGT_OK;
+	invlpg(TEST_VA);
+	ok = ok && !pgt_translate(&mm.pgt, TEST_VA, &got, &fl);
+	check("page tables: unmap", ok);
+
+	ok = read_faults(TEST_VA + 8, &err, &cr2) && cr2 == TEST_VA + 8 && !(err & 1);
+	check("exception path: #PF on the unmapped page, CR2 and error code", ok);
+
+	/* Large-page translation of the direct map. */
+	ok = pgt_translate(&mm.pgt, DMAP_BASE + 0x345678, &got, &fl) && got == 0x345678 && (fl & PTE_PS);
+	check("page tables: 2 MiB direct map", ok);
+
+	extern char _stack_guard[];
+	ok = !pgt_translate(&mm.pgt, (uint64_t)(uintptr_t)_stack_guard, &got, &fl) &&
+	     read_faults((uint64_t)(uintptr_t)_stack_guard, &err, &cr2);
+	check("stack guard page is unmapped", ok);
+	free_page(pa);
+}
+
+static void test_exceptions(void)
+{
+	struct percpu *cpu = this_cpu();
+	cpu->expect.hit = 0;
+	cpu->expect.vector = 6;
+	__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+			 "movq %%rax, %0\n\t"
+			 "ud2\n"
+			 "1:"
+			 : "=m"(cpu->expect.fixup_rip)
+			 :
+			 : "rax", "memory");
+	check("exception path: #UD delivered and resumed", cpu->expect.hit);
+
+	cpu->expect.hit = 0;
+	cpu->expect.vector = 3;
+	__asm__ volatile("leaq 1f(%%rip), %%rax\n\t"
+			 "movq %%rax, %0\n\t"
+			 "int3\n"
+			 "1:"
+			 : "=m"(cpu->expect.fixup_rip)
+			 :
+			 : "rax", "memory");
+	check("exception path: #BP delivered and resumed", cpu->expect.hit);
+	check("per-CPU data through GS", this_cpu() == cpu && cpu->self == cpu);
+}
+
+int selftest_run(void)
+{
+	failures = passes = 0;
+	test_allocator();
+	test_heap();
+	test_page_tables();
+	test_exceptions();
+	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
+	return failures;
+}

@@ -1,0 +1,70 @@
+# svsm/svsm.mk — the SVSM core (freestanding, higher half) and its host unit tests.
+# Included by the top-level Makefile after loaders/loaders.mk (GUEST_CFLAGS comes from there).
+#
+#   $(B)/svsm/svsm.elf             the core
+#   $(B)/svsm/test/svsm-fault.elf  test build that faults after its self-tests (-DSVSM_TEST_FAULT)
+#   $(B)/svsm/test/svsm-hang.elf   test build that hangs (-DSVSM_TEST_HANG)
+#   $(B)/san/tests/test_svsm_*     host unit tests of the portable parts (SNP logic, mm, vTPM blob)
+#   $(B)/san/tools/mknativeimage   test image generator (tests/tools/mknativeimage.c)
+
+SVSM_OBJ := $(B)/svsm/obj
+SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console.c svsm/percpu.c \
+                   svsm/platform.c svsm/platform_native.c svsm/platform_snp.c svsm/selftest.c \
+                   svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c \
+                   svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \
+                   svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
+                   svsm/snp/cpuid_page.c svsm/snp/vc.c
+SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
+SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
+
+$(SVSM_OBJ)/%.c.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(SVSM_OBJ)/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(SVSM_OBJ)/main.o: svsm/main.c
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+$(SVSM_OBJ)/main-fault.o: svsm/main.c
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_FAULT -MMD -MP -c $< -o $@
+$(SVSM_OBJ)/main-hang.o: svsm/main.c
+	@mkdir -p $(@D)
+	$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_HANG -MMD -MP -c $< -o $@
+
+SVSM_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
+
+$(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
+	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld
+	@mkdir -p $(@D)
+	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o
+$(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld
+	@mkdir -p $(@D)
+	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
+
+# ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
+SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
+                 svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/mm/memmap.c svsm/mm/palloc.c \
+                 svsm/mm/heap.c svsm/mm/pgtable.c svsm/lib/fmt.c svsm/vtpm_cfg.c
+SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
+SVSM_TESTS := test_svsm_snp test_svsm_mm
+
+$(B)/san/tests/test_svsm_%: $(SAN_OBJ)/tests/svsm/test_svsm_%.o $(SVSM_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
+
+$(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/lib/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf
+ALL_TARGETS += $(B)/svsm/svsm.elf
+CHECK_DEPS  += $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS) $(addprefix $(B)/san/tests/,$(SVSM_TESTS)) \
+               $(B)/san/tools/mknativeimage $(B)/loaders/resetstub.bin
+
+.PHONY: guest
+guest: $(B)/loaders/stage2.bin $(B)/loaders/resetstub.bin $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS)

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# t0600-boot.sh — boots the stage-2 loader + SVSM core under QEMU (TCG) through
+# `igvmbuild run`: the log must show the banner, a memory map matching -m
+# (two sizes), passing self-tests and "SVSM core ready", exit through
+# isa-debug-exit; a faulting build must be reported as a crash with its
+# register dump, a hanging build as a hang.
+#
+# Images come from `igvmbuild build --template templates/qemu-native.xml` when
+# that works, and from the test generator tests/tools/mknativeimage always
+# (it pins the launch-information contract independently of the builder).
+#
+# Environment: B (build dir, default build), IGVMBUILD (default the sanitized
+# binary), QEMU (default qemu-system-x86_64).
+set -u
+B=${B:-build}
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+case $B in /*) ;; *) B=$SRC/$B ;; esac
+IGVMBUILD=${IGVMBUILD:-$B/san/bin/igvmbuild}
+MKIMG=$B/san/tools/mknativeimage
+QEMU=${QEMU:-qemu-system-x86_64}
+
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - # SKIP $1"; }
+expect() { # expect DESC COND-EXIT-STATUS
+	if [ "$2" -eq 0 ]; then ok "$1"; else notok "$1"; fi
+}
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/t0600.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+
+if ! command -v "$QEMU" >/dev/null 2>&1; then
+	skip "$QEMU not installed (apt-get install --no-install-recommends qemu-system-x86)"
+	echo "1..$n"
+	exit 0
+fi
+for f in "$IGVMBUILD" "$MKIMG" "$B/loaders/stage2.bin" "$B/svsm/svsm.elf" \
+	 "$B/svsm/test/svsm-fault.elf" "$B/svsm/test/svsm-hang.elf"; do
+	if [ ! -e "$f" ]; then
+		notok "missing $f (make check-build)"
+		echo "1..$n"
+		exit 1
+	fi
+done
+
+# run NAME IMAGE MEM TIMEOUT EXPECTED-EXIT: boots, checks the exit code, leaves $T/NAME.log
+run() {
+	"$IGVMBUILD" run --memory "$3" --timeout "$4" --serial "$T/$1.log" --expect-ready "$2" \
+		>"$T/$1.out" 2>"$T/$1.err"
+	rc=$?
+	if [ "$rc" -eq "$5" ]; then
+		ok "$1: igvmbuild run exits $5 ($(head -n1 "$T/$1.out" | sed 's/.*: //'))"
+	else
+		notok "$1: igvmbuild run exits $rc, expected $5"
+		sed 's/^/#   /' "$T/$1.err" "$T/$1.out" >&2
+	fi
+}
+has() { grep -q -- "$2" "$T/$1.log"; }
+
+# boot_checks NAME MEM-MIB: the log of a good boot
+boot_checks() {
+	has "$1" "stage2: long mode, kernel entry"; expect "$1: stage 2 reached long mode" $?
+	has "$1" "IGVM SVSM core "; expect "$1: banner with version" $?
+	has "$1" "platform: native"; expect "$1: banner names the platform" $?
+	has "$1" "total RAM $2 MiB"; expect "$1: memory map totals $2 MiB" $?
+	has "$1" "SVSM region 0x1000000-0x1ffffff"; expect "$1: SVSM region excluded from guest memory" $?
+	has "$1" "vtpm: "; expect "$1: vTPM configuration reported" $?
+	for t in "page allocator" "heap" "page tables: map" "page tables: unmap" "exception path: #PF" \
+		 "stack guard" "exception path: #UD" "per-CPU"; do
+		grep "selftest: $t" "$T/$1.log" | grep -q ': ok'; expect "$1: self-test '$t' passes" $?
+	done
+	has "$1" "self-tests: [0-9]* passed, 0 failed"; expect "$1: no self-test failed" $?
+	has "$1" "SVSM core ready"; expect "$1: SVSM core ready" $?
+}
+
+"$MKIMG" "$B/loaders/stage2.bin" "$B/svsm/svsm.elf" "$T/native.igvm"; expect "generator builds the native image" $?
+"$IGVMBUILD" inspect --check "$T/native.igvm" >/dev/null 2>&1; expect "generated image passes inspect --check" $?
+
+run boot256 "$T/native.igvm" 256M 30 0
+boot_checks boot256 256
+has boot256 "\[mem 0x0000000000000000-0x000000000fffffff\] memory"; expect "boot256: one RAM range 0-256M" $?
+
+run boot3g "$T/native.igvm" 3G 30 0
+boot_checks boot3g 3072
+has boot3g "\[mem 0x0000000000000000-0x000000007fffffff\] memory" &&
+	has boot3g "\[mem 0x0000000100000000-0x000000013fffffff\] memory"
+expect "boot3g: RAM split around the PCI hole as in QEMU's e820" $?
+
+# Deliberately faulting build: reported as a crash, register dump in the log.
+"$MKIMG" "$B/loaders/stage2.bin" "$B/svsm/test/svsm-fault.elf" "$T/fault.igvm"
+run fault "$T/fault.igvm" 256M 30 6
+has fault "EXCEPTION #PF page fault (vector 14)"; expect "fault: exception named" $?
+has fault "CR2=00000000dead0000"; expect "fault: faulting address reported" $?
+has fault "RAX=.*RBX=.*RCX=.*RDX=" && has fault "R12=.*R15=" && has fault "RFLAGS=.*CR3="
+expect "fault: register dump" $?
+grep -q "crash" "$T/fault.out"; expect "fault: verdict says crash" $?
+grep -q "serial log" "$T/fault.err"; expect "fault: serial log path printed on failure" $?
+
+# Hanging build: reported as a hang after the timeout.
+"$MKIMG" "$B/loaders/stage2.bin" "$B/svsm/test/svsm-hang.elf" "$T/hang.igvm"
+run hang "$T/hang.igvm" 256M 3 7
+grep -q "hang" "$T/hang.out"; expect "hang: verdict says hang" $?
+
+# The runner refuses what the reset stub cannot express, naming why.
+if "$IGVMBUILD" run --timeout 5 /dev/null >/dev/null 2>"$T/null.err"; then
+	notok "runner refuses a non-IGVM file"
+else
+	ok "runner refuses a non-IGVM file"
+fi
+"$IGVMBUILD" run --memory 3 "$T/native.igvm" >/dev/null 2>&1
+[ $? -eq 2 ]; expect "runner: bad --memory is a usage error" $?
+
+# With the real builder, when it can build the native template.
+if [ -f "$SRC/templates/qemu-native.xml" ] &&
+   (cd "$SRC" && "$IGVMBUILD" build --template templates/qemu-native.xml -o "$T/built.igvm" \
+	--kernel "$B/svsm/svsm.elf" --stage2 "$B/loaders/stage2.bin" >"$T/build.out" 2>&1); then
+	run built "$T/built.igvm" 512M 30 0
+	has built "SVSM core ready"; expect "built: image from igvmbuild build boots to SVSM core ready" $?
+else
+	skip "igvmbuild build of templates/qemu-native.xml not available: $(tail -n1 "$T/build.out" 2>/dev/null)"
+fi
+
+echo "1..$n"
