@@ -11,5 +11,7 @@
 #define IGVMBUILD_CMDS_H
 
 int cmd_inspect(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

@@ -28,7 +28,9 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
+	{ "build", cmd_build, "build an IGVM image from a template and print its launch digest" },
 	{ "inspect", cmd_inspect, "show or check the contents of an IGVM file" },
+	{ "run", cmd_run, "boot the native part of an IGVM file under QEMU and report pass, crash or hang" },
 };
 
 static void usage(FILE *out)

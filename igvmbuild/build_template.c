@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * build_template.c — a validated template document -> struct build_config.
+ *
+ * The schema (templates/igvmbuild-template.xsd) has already fixed the shape
+ * and the token values; what is left here is what a schema cannot say: number
+ * ranges, alignment, and relations between fields. Paths in <inputs> and
+ * <id-block> resolve against the template's directory, so a template and
+ * its inputs can move together.
+ */
+#define _GNU_SOURCE
+#include "build.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "../common/cleanup.h"
+#include "../common/fileio.h"
+#include "../common/status.h"
+#include "../format/launch_info.h"
+
+void build_config_free(struct build_config *c)
+{
+	free(c->template_path);
+	free(c->kernel.path);
+	free(c->stage2.path);
+	free(c->firmware.path);
+	free(c->vtpm_manifest.path);
+	free(c->id_key.path);
+	free(c->author_key.path);
+	memset(c, 0, sizeof(*c));
+}
+
+static void docp_free(xmlDocPtr *d)
+{
+	if (*d)
+		xmlFreeDoc(*d);
+}
+
+struct feature_name {
+	const char *name;
+	uint64_t bit;
+};
+
+static const struct feature_name features[] = {
+	{ "restricted-injection", SEV_FEAT_RESTRICTED_INJECTION },
+	{ "alternate-injection", SEV_FEAT_ALTERNATE_INJECTION },
+	{ "debug-swap", SEV_FEAT_DEBUG_SWAP },
+	{ "reflect-vc", SEV_FEAT_REFLECT_VC },
+	{ "prevent-host-ibs", SEV_FEAT_PREVENT_HOST_IBS },
+	{ "btb-isolation", SEV_FEAT_BTB_ISOLATION },
+	{ "vmpl-sss", SEV_FEAT_VMPL_SSS },
+	{ "secure-tsc", SEV_FEAT_SECURE_TSC },
+	{ "vmsa-reg-prot", SEV_FEAT_VMSA_REG_PROT },
+	{ "smt-protection", SEV_FEAT_SMT_PROTECTION },
+};
+
+int build_sev_feature_bit(const char *name, uint64_t *bit)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
+		if (!strcmp(features[i].name, name)) {
+			*bit = features[i].bit;
+			return 0;
+		}
+	return -1;
+}
+
+const char *build_sev_feature_name(uint64_t bit)
+{
+	if (bit == SEV_FEAT_SNP)
+		return "snp";
+	for (size_t i = 0; i < ARRAY_SIZE(features); i++)
+		if (features[i].bit == bit)
+			return features[i].name;
+	return NULL;
+}
+
+/* Sets *in from an element's text, resolved against the template. */
+static int take_path(const char *tpath, xmlNodePtr n, struct build_input *in)
+{
+	_cleanup_free_ char *t = build_xml_text(n);
+	if (!t)
+		return IB_EXIT_INTERNAL;
+	if (!*t) {
+		ib_err("%s:%d: element <%s>: empty path", tpath, build_xml_line(n), (const char *)n->name);
+		return IB_EXIT_INVALID;
+	}
+	free(in->path);
+	in->path = build_path_relative(tpath, t);
+	if (!in->path)
+		return IB_EXIT_INTERNAL;
+	in->from.file = tpath;
+	in->from.line = build_xml_line(n);
+	return 0;
+}
+
+static int num_attr(const char *tpath, xmlNodePtr n, const char *attr, uint64_t max, uint64_t *out)
+{
+	_cleanup_free_ char *v = build_xml_attr(n, attr);
+	char what[96];
+	snprintf(what, sizeof(what), "<%s %s>", (const char *)n->name, attr);
+	if (!v) {
+		ib_err("%s:%d: %s: missing", tpath, build_xml_line(n), what);
+		return IB_EXIT_INVALID;
+	}
+	return build_parse_u64(v, max, out, tpath, build_xml_line(n), what);
+}
+
+static int num_text(const char *tpath, xmlNodePtr n, uint64_t max, uint64_t *out)
+{
+	_cleanup_free_ char *v = build_xml_text(n);
+	char what[96];
+	snprintf(what, sizeof(what), "<%s>", (const char *)n->name);
+	if (!v)
+		return IB_EXIT_INTERNAL;
+	return build_parse_u64(v, max, out, tpath, build_xml_line(n), what);
+}
+
+static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
+{
+	int r;
+	xmlNodePtr n;
+
+	/* platforms (the schema guarantees 1..4 unique names) */
+	c->snp = c->native = false;
+	for (n = build_xml_child(build_xml_child(root, "platforms"), "platform"); n; n = build_xml_next(n, "platform")) {
+		_cleanup_free_ char *t = build_xml_text(n);
+		if (!t)
+			return IB_EXIT_INTERNAL;
+		if (!strcmp(t, "snp"))
+			c->snp = true;
+		else if (!strcmp(t, "native"))
+			c->native = true;
+	}
+	c->hypervisor = BUILD_HV_QEMU;
+
+	if ((n = build_xml_child(root, "guest-policy"))) {
+		if ((r = num_text(tpath, n, UINT64_MAX, &c->policy)))
+			return r;
+		c->policy_from = (struct build_origin){ tpath, build_xml_line(n) };
+	}
+	if ((n = build_xml_child(root, "sev-features"))) {
+		c->sev_features = BUILD_SEV_FEATURES_REQUIRED;
+		for (xmlNodePtr f = build_xml_child(n, "feature"); f; f = build_xml_next(f, "feature")) {
+			_cleanup_free_ char *t = build_xml_text(f);
+			uint64_t bit;
+			if (!t)
+				return IB_EXIT_INTERNAL;
+			if (build_sev_feature_bit(t, &bit)) {
+				ib_err("%s:%d: element <feature>: unknown SEV feature '%s'", tpath, build_xml_line(f), t);
+				return IB_EXIT_INVALID;
+			}
+			c->sev_features |= bit;
+		}
+	}
+	if ((n = build_xml_child(root, "debug-serial"))) {
+		uint64_t port;
+		if ((r = num_attr(tpath, n, "port", 0xFFFF, &port)))
+			return r;
+		c->serial_port = (uint16_t)port;
+	}
+
+	if ((n = build_xml_child(root, "debug-exit"))) {
+		uint64_t port;
+		if ((r = num_attr(tpath, n, "port", 0xFFFF, &port)))
+			return r;
+		c->debug_exit_port = (uint16_t)port;
+	}
+
+	xmlNodePtr lay = build_xml_child(root, "layout");
+	c->layout_from = (struct build_origin){ tpath, build_xml_line(lay) };
+	if ((r = num_attr(tpath, build_xml_child(lay, "stage2"), "base", UINT64_MAX, &c->stage2_base)))
+		return r;
+	n = build_xml_child(lay, "kernel-region");
+	if ((r = num_attr(tpath, n, "base", UINT64_MAX, &c->kernel_base)) ||
+	    (r = num_attr(tpath, n, "size", UINT64_MAX, &c->kernel_size)))
+		return r;
+	c->fw_placement = BUILD_FW_END_AT_4G;
+	if ((n = build_xml_child(lay, "firmware"))) {
+		_cleanup_free_ char *p = build_xml_attr(n, "placement");
+		if (p && !strcmp(p, "none"))
+			c->fw_placement = BUILD_FW_NONE;
+	}
+
+	xmlNodePtr in = build_xml_child(root, "inputs");
+	static const char *const names[] = { "kernel", "stage2", "firmware", "vtpm-manifest" };
+	struct build_input *slots[] = { &c->kernel, &c->stage2, &c->firmware, &c->vtpm_manifest };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if ((n = build_xml_child(in, names[i])) && (r = take_path(tpath, n, slots[i])))
+			return r;
+
+	c->model = BUILD_MEASURE_QEMU_KVM;
+
+	if ((n = build_xml_child(root, "id-block"))) {
+		xmlNodePtr k;
+		c->id_block = true;
+		if ((r = take_path(tpath, build_xml_child(n, "id-key"), &c->id_key)))
+			return r;
+		if ((k = build_xml_child(n, "author-key")) && (r = take_path(tpath, k, &c->author_key)))
+			return r;
+		static const char *const ids[] = { "family-id", "image-id" };
+		uint8_t *dst[] = { c->family_id, c->image_id };
+		for (size_t i = 0; i < 2; i++) {
+			if (!(k = build_xml_child(n, ids[i])))
+				continue;
+			_cleanup_free_ char *t = build_xml_text(k);
+			char what[32];
+			snprintf(what, sizeof(what), "<%s>", ids[i]);
+			if (!t)
+				return IB_EXIT_INTERNAL;
+			if ((r = build_parse_hex_bytes(t, dst[i], 16, tpath, build_xml_line(k), what)))
+				return r;
+		}
+		uint64_t v;
+		if ((k = build_xml_child(n, "version"))) {
+			if ((r = num_text(tpath, k, UINT32_MAX, &v)))
+				return r;
+			c->id_version = (uint32_t)v;
+		}
+		if ((k = build_xml_child(n, "svn"))) {
+			if ((r = num_text(tpath, k, UINT32_MAX, &v)))
+				return r;
+			c->id_svn = (uint32_t)v;
+		}
+	}
+	return 0;
+}
+
+static void set_defaults(struct build_config *c)
+{
+	c->policy = 0x30000;
+	c->sev_features = BUILD_SEV_FEATURES_DEFAULT;
+	c->serial_port = 0;
+	c->id_version = 1;
+	c->id_svn = 0;
+}
+
+int build_template_load_mem(const char *path, const uint8_t *data, size_t len, struct build_config *cfg)
+{
+	_cleanup_(docp_free) xmlDocPtr doc = NULL;
+	int r = build_xml_load(path, data, len, BUILD_SCHEMA_TEMPLATE, &doc);
+	if (r)
+		return r;
+	free(cfg->template_path);
+	cfg->template_path = strdup(path);
+	if (!cfg->template_path)
+		return IB_EXIT_INTERNAL;
+	set_defaults(cfg);
+	return read_tree(cfg->template_path, xmlDocGetRootElement(doc), cfg);
+}
+
+int build_template_load(const char *path, struct build_config *cfg)
+{
+	_cleanup_free_ uint8_t *data = NULL;
+	size_t len = 0;
+	int r = ib_read_file(path, BUILD_MAX_XML, &data, &len);
+	if (r == -EFBIG) {
+		ib_err("%s: larger than the %u-byte limit for templates", path, BUILD_MAX_XML);
+		return IB_EXIT_INVALID;
+	}
+	if (r < 0) {
+		ib_err("%s: cannot read template: %s", path, strerror(-r));
+		return IB_EXIT_IO;
+	}
+	return build_template_load_mem(path, data, len, cfg);
+}
+
+static void origin_str(char *buf, size_t n, struct build_origin o)
+{
+	if (o.file)
+		snprintf(buf, n, "%s:%d", o.file, o.line);
+	else
+		snprintf(buf, n, "command line");
+}
+
+static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int build_config_check(const struct build_config *c)
+{
+	char w[512];
+	origin_str(w, sizeof(w), c->layout_from);
+
+	if (!c->snp && !c->native) {
+		ib_err("%s: no platform selected (snp, native)", w);
+		return IB_EXIT_INVALID;
+	}
+	if (c->snp) {
+		char pw[512];
+		origin_str(pw, sizeof(pw), c->policy_from);
+		if (!(c->policy & SNP_POLICY_RESERVED_MBO)) {
+			ib_err("%s: guest policy 0x%llx: bit 17 is reserved and must be one", pw,
+			       (unsigned long long)c->policy);
+			return IB_EXIT_INVALID;
+		}
+		if (c->policy >> 25) {
+			ib_err("%s: guest policy 0x%llx: bits 63..25 are reserved and must be zero", pw,
+			       (unsigned long long)c->policy);
+			return IB_EXIT_INVALID;
+		}
+	}
+	if (c->stage2_base % BUILD_PAGE || c->stage2_base == 0 ||
+	    c->stage2_base + LAUNCH_STAGE2_MAX_SIZE > LAUNCH_INFO_GPA) {
+		ib_err("%s: <stage2 base=0x%llx>: must be page aligned, non-zero and leave %llu KiB below the "
+		       "launch information page at 0x%llx", w, (unsigned long long)c->stage2_base,
+		       (unsigned long long)LAUNCH_STAGE2_MAX_SIZE / 1024, (unsigned long long)LAUNCH_INFO_GPA);
+		return IB_EXIT_INVALID;
+	}
+	const uint64_t two_mib = 2ull << 20;
+	if (c->kernel_base % two_mib || c->kernel_size % two_mib || c->kernel_size == 0) {
+		ib_err("%s: <kernel-region base=0x%llx size=0x%llx>: base and size must be non-zero 2 MiB multiples",
+		       w, (unsigned long long)c->kernel_base, (unsigned long long)c->kernel_size);
+		return IB_EXIT_INVALID;
+	}
+	if (c->kernel_size > (1ull << 30) || c->kernel_base > BUILD_4G || c->kernel_size > BUILD_4G - c->kernel_base) {
+		ib_err("%s: <kernel-region>: must lie below 4 GiB and be at most 1 GiB", w);
+		return IB_EXIT_INVALID;
+	}
+	if (overlaps(c->kernel_base, c->kernel_size, 0, LAUNCH_BOOT_STACK_GPA + LAUNCH_BOOT_STACK_SIZE)) {
+		ib_err("%s: <kernel-region base=0x%llx>: overlaps the loader area below 0x%llx", w,
+		       (unsigned long long)c->kernel_base,
+		       (unsigned long long)(LAUNCH_BOOT_STACK_GPA + LAUNCH_BOOT_STACK_SIZE));
+		return IB_EXIT_INVALID;
+	}
+	if (!c->kernel.path) {
+		ib_err("%s: no kernel given (<inputs><kernel> or --kernel)", w);
+		return IB_EXIT_USAGE;
+	}
+	if (!c->stage2.path) {
+		ib_err("%s: no stage 2 given (<inputs><stage2> or --stage2)", w);
+		return IB_EXIT_USAGE;
+	}
+	if (c->fw_placement == BUILD_FW_END_AT_4G && !c->firmware.path) {
+		ib_err("%s: <firmware placement=end-at-4g> but no firmware given (<inputs><firmware>, --firmware, or "
+		       "--no-firmware)", w);
+		return IB_EXIT_USAGE;
+	}
+	if (c->id_block && !c->snp) {
+		ib_err("%s: an ID block needs the snp platform", w);
+		return IB_EXIT_INVALID;
+	}
+	return 0;
+}
