@@ -12,7 +12,7 @@ GUEST_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-
                 -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
                 -O2 -g -ffile-prefix-map=$(CURDIR)/= $(WARNINGS)
-GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 LDR_OBJ := $(B)/loaders/obj
 STAGE2_SRC := loaders/stage2.S loaders/stage2.c svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c
