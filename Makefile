@@ -68,6 +68,9 @@ UNINSTALL_TARGETS :=
 -include igvmbuild/build.mk
 
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean
+# Keep every intermediate object: deleting them makes the next build redo the work, and
+# make's "rm ..." would otherwise be the last line of `make check` instead of the summary.
+.SECONDARY:
 .DEFAULT_GOAL := all
 
 all: $(ALL_TARGETS)

@@ -498,9 +498,7 @@ static int check_vp_context(struct parse *p, struct igvm_header *h, uint64_t b)
 {
 	const struct igvm_vhs_vp_context *v = &h->body.vp;
 	const enum igvm_section s = IGVM_SECTION_DIRECTIVE;
-	if (v->compatibility_mask == 0)
-		return strict(p) ? fail(p, IGVM_RULE_MASK_ZERO, b + 8, s, "VP_CONTEXT has compatibility mask 0")
-				 : 0; /* dropped, as by the reference */
+	/* Checked per header while parsing, before the reference drops mask-0 headers: mask 0 fails here. */
 	int plat = igvm_platform_for_mask(p->f, v->compatibility_mask);
 
 	if (plat < 0 || plat == IGVM_PLATFORM_TDX)

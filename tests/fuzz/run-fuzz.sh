@@ -1,0 +1,225 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# run-fuzz.sh MODE — build and run the libFuzzer harnesses (tests/fuzz/fuzz_*.c).
+#
+#   short   -runs=$FUZZ_RUNS per harness (default 3000), all harnesses together
+#           capped at about FUZZ_SHORT_BUDGET seconds (default 45), on a scratch
+#           corpus seeded from mkfixtures (plus the long-mode corpus if any),
+#           with a fixed random seed (FUZZ_SEED, default 1) so `make check` is
+#           repeatable; run by `make check`
+#   long    -max_total_time=$FUZZ_TIME per harness (default 300), keeping the
+#           corpus in $B/fuzz/corpus/<harness>; run by `make fuzz`
+#
+# Environment (set by the Makefile): B, BASE_CFLAGS, HOST_LIBS, LIB_SRC, FUZZERS,
+# FUZZ_RUNS, FUZZ_TIME. FUZZ_CC overrides the compiler (default clang).
+#
+# Prints one TAP line per harness: "ok - fuzz_x: N runs", "not ok - fuzz_x: why",
+# or "ok - fuzz_x # SKIP why" when clang or libFuzzer is missing. Crash inputs
+# are kept in $B/fuzz/artifacts/. Exit status: 0 unless a harness failed.
+
+set -u
+
+MODE=${1:-short}
+case $MODE in
+short | long) ;;
+*)
+	echo "usage: run-fuzz.sh short|long" >&2
+	exit 2
+	;;
+esac
+
+B=${B:-build}
+FUZZ_CC=${FUZZ_CC:-clang}
+FUZZ_RUNS=${FUZZ_RUNS:-3000}
+FUZZ_TIME=${FUZZ_TIME:-300}
+HOST_LIBS=${HOST_LIBS:--lz -lcrypto -ljson-c -lpthread}
+LIB_SRC=${LIB_SRC:-common/buf.c common/status.c common/fileio.c common/digest.c format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c}
+if [ -z "${FUZZERS:-}" ]; then
+	FUZZERS=
+	for f in tests/fuzz/fuzz_*.c; do
+		[ -f "$f" ] && FUZZERS="$FUZZERS $(basename "$f" .c)"
+	done
+fi
+
+# Word lists below are split on blanks on purpose; no globbing.
+set -f
+
+# The version define carries shell quotes through make; nothing here needs it.
+CFLAGS_F=
+for w in ${BASE_CFLAGS:--std=gnu11 -Wall -Wextra -Werror}; do
+	case $w in
+	-DIGVMBUILD_VERSION=*) ;;
+	*) CFLAGS_F="$CFLAGS_F $w" ;;
+	esac
+done
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+OPT="-O1 -g"
+
+FUZZ_DIR=$B/fuzz
+OBJ_DIR=$FUZZ_DIR/obj
+mkdir -p "$OBJ_DIR" "$FUZZ_DIR/artifacts" "$FUZZ_DIR/logs" || exit 3
+
+failed=0
+skip_all() {
+	for fz in $FUZZERS; do
+		echo "ok - $fz # SKIP $1"
+	done
+	exit 0
+}
+
+# ---- is libFuzzer usable? ----------------------------------------------------------------------
+
+probe=$FUZZ_DIR/probe
+cat >"$probe.c" <<'EOF'
+#include <stddef.h>
+#include <stdint.h>
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
+int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }
+EOF
+if ! command -v "$FUZZ_CC" >/dev/null 2>&1; then
+	skip_all "$FUZZ_CC not found"
+fi
+if ! "$FUZZ_CC" -fsanitize=fuzzer,address,undefined "$probe.c" -o "$probe" >"$probe.log" 2>&1; then
+	skip_all "$FUZZ_CC cannot link with -fsanitize=fuzzer (libFuzzer missing)"
+fi
+if ! "$probe" -runs=1 >"$probe.log" 2>&1; then
+	skip_all "a trivial libFuzzer binary does not run"
+fi
+
+# ---- build (incremental: an object is rebuilt when its source or any header is newer) -----------
+
+HDR_DIRS=$(for src in $LIB_SRC tests/fuzz/x.c; do dirname "$src"; done | sort -u | tr '\n' ' ')
+stale() { # stale OBJ SRC
+	[ -f "$1" ] || return 0
+	[ -n "$(find "$2" -newer "$1" 2>/dev/null)" ] && return 0
+	# shellcheck disable=SC2086
+	[ -n "$(find $HDR_DIRS common format tests -name '*.h' -newer "$1" 2>/dev/null | head -n 1)" ] && return 0
+	return 1
+}
+
+compile() { # compile SRC OBJ EXTRA_FLAGS
+	if stale "$2" "$1"; then
+		mkdir -p "$(dirname "$2")"
+		# shellcheck disable=SC2086
+		"$FUZZ_CC" $CFLAGS_F $OPT $SAN $3 -c "$1" -o "$2" || return 1
+	fi
+	return 0
+}
+
+build_log=$FUZZ_DIR/logs/build.log
+: >"$build_log"
+JOBS=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+LIB_OBJS=
+lib_ok=1
+running=0
+status_dir=$FUZZ_DIR/status
+rm -rf "$status_dir"
+mkdir -p "$status_dir"
+n=0
+for src in $LIB_SRC; do
+	obj=$OBJ_DIR/$(echo "$src" | sed 's/\.c$/.o/')
+	LIB_OBJS="$LIB_OBJS $obj"
+	stale "$obj" "$src" || continue
+	n=$((n + 1))
+	# Compile in the background, JOBS at a time; a failure leaves a status file.
+	(
+		compile "$src" "$obj" "-fsanitize=fuzzer-no-link" >"$status_dir/$n.log" 2>&1 ||
+			echo "$src" >"$status_dir/$n.failed"
+	) &
+	running=$((running + 1))
+	if [ $running -ge "$JOBS" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+for f in "$status_dir"/*.log; do
+	[ -f "$f" ] && cat "$f" >>"$build_log"
+done
+for f in "$status_dir"/*.failed; do
+	[ -f "$f" ] || continue
+	lib_ok=0
+	echo "# fuzz build: $(cat "$f") failed to compile with $FUZZ_CC (see $build_log)"
+done
+
+# Seeds: the mkfixtures output (the sanitized build's tool if present, else one built here).
+SEEDS=$FUZZ_DIR/seeds
+MKFIX=$B/san/tools/mkfixtures
+if [ ! -x "$MKFIX" ] && [ $lib_ok = 1 ]; then
+	MKFIX=$FUZZ_DIR/mkfixtures
+	if compile tests/tools/mkfixtures.c "$OBJ_DIR/tests/tools/mkfixtures.o" "" >>"$build_log" 2>&1; then
+		# shellcheck disable=SC2086
+		"$FUZZ_CC" $OPT $SAN -o "$MKFIX" "$OBJ_DIR/tests/tools/mkfixtures.o" $LIB_OBJS $HOST_LIBS >>"$build_log" 2>&1 ||
+			MKFIX=
+	else
+		MKFIX=
+	fi
+fi
+mkdir -p "$SEEDS"
+if [ -n "$MKFIX" ] && [ -x "$MKFIX" ] && "$MKFIX" "$SEEDS" >>"$build_log" 2>&1; then
+	:
+else
+	echo "# fuzz: no mkfixtures seeds; starting from an empty corpus"
+fi
+
+# ---- run ---------------------------------------------------------------------------------------
+
+# Short mode: the harnesses share FUZZ_SHORT_BUDGET seconds (at least 5 each), so
+# `make check` stays around a minute however many harnesses there are.
+nfz=0
+for fz in $FUZZERS; do nfz=$((nfz + 1)); done
+short_time=$((${FUZZ_SHORT_BUDGET:-45} / (nfz > 0 ? nfz : 1)))
+[ $short_time -ge 5 ] || short_time=5
+
+for fz in $FUZZERS; do
+	src=tests/fuzz/$fz.c
+	bin=$FUZZ_DIR/$fz
+	log=$FUZZ_DIR/logs/$fz.log
+	if [ $lib_ok = 0 ]; then
+		echo "not ok - $fz: the library did not compile with $FUZZ_CC (see $build_log)"
+		failed=1
+		continue
+	fi
+	fz_log=$FUZZ_DIR/logs/$fz.build.log
+	# shellcheck disable=SC2086
+	if ! compile "$src" "$OBJ_DIR/tests/fuzz/$fz.o" "-fsanitize=fuzzer-no-link" >"$fz_log" 2>&1 ||
+		! "$FUZZ_CC" $OPT $SAN -fsanitize=fuzzer -o "$bin" "$OBJ_DIR/tests/fuzz/$fz.o" $LIB_OBJS $HOST_LIBS \
+			>>"$fz_log" 2>&1; then
+		echo "not ok - $fz: build failed (log: $fz_log)"
+		sed 's/^/# /' "$fz_log" | tail -n 20
+		failed=1
+		continue
+	fi
+
+	if [ "$MODE" = short ]; then
+		corpus=$FUZZ_DIR/scratch-$fz
+		rm -rf "$corpus"
+		mkdir -p "$corpus"
+		extra=
+		[ -d "$FUZZ_DIR/corpus/$fz" ] && extra=$FUZZ_DIR/corpus/$fz
+		# shellcheck disable=SC2086
+		"$bin" -runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}" -max_total_time="$short_time" -max_len=65536 -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$fz-" \
+			"$corpus" "$SEEDS" $extra >"$log" 2>&1
+		rc=$?
+		rm -rf "$corpus"
+	else
+		corpus=$FUZZ_DIR/corpus/$fz
+		mkdir -p "$corpus"
+		"$bin" -max_total_time="$FUZZ_TIME" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$fz-" "$corpus" "$SEEDS" >"$log" 2>&1
+		rc=$?
+	fi
+	runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	[ -n "$runs" ] || runs=$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
+	if [ $rc -eq 0 ]; then
+		echo "ok - $fz: ${runs:-?} runs"
+	else
+		echo "not ok - $fz: exit status $rc after ${runs:-?} runs (log: $log)"
+		grep -E 'ERROR|SUMMARY|fuzz_igvm|runtime error|Test unit written|^    #[0-9]' "$log" | head -n 30 | sed 's/^/# /'
+		failed=1
+	fi
+done
+
+exit $failed
