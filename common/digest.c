@@ -84,12 +84,21 @@ int ib_sha384(const void *data, size_t len, uint8_t out[IB_SHA384_LEN])
 	return evp_digest(384, data, len, out);
 }
 
-void ib_hex(const uint8_t *in, size_t n, char *out)
+static void hex_with(const char digits[16], const uint8_t *in, size_t n, char *out)
 {
-	static const char digits[] = "0123456789abcdef";
 	for (size_t i = 0; i < n; i++) {
 		out[2 * i] = digits[in[i] >> 4];
 		out[2 * i + 1] = digits[in[i] & 15];
 	}
 	out[2 * n] = 0;
+}
+
+void ib_hex(const uint8_t *in, size_t n, char *out)
+{
+	hex_with("0123456789abcdef", in, n, out);
+}
+
+void ib_hex_upper(const uint8_t *in, size_t n, char *out)
+{
+	hex_with("0123456789ABCDEF", in, n, out);
 }

@@ -20,5 +20,7 @@ int ib_sha384(const void *data, size_t len, uint8_t out[IB_SHA384_LEN]);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void ib_hex(const uint8_t *in, size_t n, char *out);
+/* Upper-case hex likewise (COCONUT igvmmeasure's and the SNP tools' spelling). */
+void ib_hex_upper(const uint8_t *in, size_t n, char *out);
 
 #endif

@@ -29,6 +29,7 @@
 #include "../common/fileio.h"
 #include "../common/status.h"
 #include "../format/launch_info.h"
+#include "../measure/id_block.h"
 #include "../measure/igvm_digest.h"
 #include "cmds.h"
 
@@ -58,7 +59,7 @@ static void usage(FILE *o)
 		"      --kernel-base N, --kernel-size N   kernel region\n"
 		"      --id-key PEM           sign an SNP ID block with this P-384 key\n"
 		"      --author-key PEM       and this author key\n"
-		"      --family-id HEX32, --image-id HEX32, --id-version N, --svn N\n"
+		"      --family-id HEX32, --image-id HEX32, --id-version 1, --svn N\n"
 		"      --json                 print a JSON summary instead of the digest line\n"
 		"      --reference-values FILE   write the JSON summary to FILE for attestation servers\n"
 		"  -h, --help\n");
@@ -197,6 +198,13 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 	if (o->id_version) {
 		if (build_parse_u64(o->id_version, UINT32_MAX, &v, NULL, 0, "--id-version"))
 			return IB_EXIT_USAGE;
+		if (v != SNP_ID_BLOCK_VERSION) {
+			/* QEMU rebuilds the ID block with VERSION 1 whatever the header says, so any other
+			 * value would make the signature fail at launch. */
+			ib_err("--id-version: the ID block version must be 1 (the only one the SNP ABI defines; "
+			       "QEMU's IGVM loader always uses 1)");
+			return IB_EXIT_USAGE;
+		}
 		c->id_version = (uint32_t)v;
 	}
 	if (o->svn) {

@@ -61,11 +61,24 @@ static struct lh_table table; /* guarded by lock */
 static void take(void) { pthread_mutex_lock(&lock); }
 static void give(void) { pthread_mutex_unlock(&lock); }
 
-/* Both lookups need the lock held. */
+/* These lookups need the lock held. */
 static struct lib_file *file_of(IgvmHandle h)
 {
 	struct lib_file *f = lh_get(&table, h);
 	return f && f->kind == OBJ_FILE ? f : NULL;
+}
+
+/* The file behind h when section is one; otherwise NULL, with *err the API's error code. */
+static struct lib_file *file_section(IgvmHandle h, IgvmHeaderSection section, int32_t *err)
+{
+	struct lib_file *f = file_of(h);
+	if (!f)
+		*err = IGVMAPI_INVALID_HANDLE;
+	else if ((uint32_t)section > IGVM_HEADER_SECTION_DIRECTIVE)
+		*err = IGVMAPI_INVALID_PARAMETER;
+	else
+		return f;
+	return NULL;
 }
 
 static struct lib_buffer *buffer_of(IgvmHandle file, IgvmHandle buf)
@@ -181,12 +194,8 @@ IGVM_EXPORT int32_t igvm_header_count(IgvmHandle handle, IgvmHeaderSection secti
 {
 	int32_t r;
 	take();
-	struct lib_file *f = file_of(handle);
-	if (!f)
-		r = IGVMAPI_INVALID_HANDLE;
-	else if ((uint32_t)section > IGVM_HEADER_SECTION_DIRECTIVE)
-		r = IGVMAPI_INVALID_PARAMETER;
-	else
+	struct lib_file *f = file_section(handle, section, &r);
+	if (f)
 		r = (int32_t)lv_count(f->view, (unsigned)section);
 	give();
 	return r;
@@ -196,12 +205,8 @@ IGVM_EXPORT int32_t igvm_get_header_type(IgvmHandle handle, IgvmHeaderSection se
 {
 	int32_t r;
 	take();
-	struct lib_file *f = file_of(handle);
-	if (!f) {
-		r = IGVMAPI_INVALID_HANDLE;
-	} else if ((uint32_t)section > IGVM_HEADER_SECTION_DIRECTIVE) {
-		r = IGVMAPI_INVALID_PARAMETER;
-	} else {
+	struct lib_file *f = file_section(handle, section, &r);
+	if (f) {
 		int64_t t = lv_type(f->view, (unsigned)section, index);
 		/* Type codes are in section ranges (< 0x401), so they fit the int32_t result. */
 		r = t < 0 ? IGVMAPI_INVALID_PARAMETER : (int32_t)t;
@@ -215,12 +220,8 @@ IGVM_EXPORT IgvmHandle igvm_get_header(IgvmHandle handle, IgvmHeaderSection sect
 	uint8_t rec[LV_RECORD_MAX];
 	IgvmHandle r;
 	take();
-	struct lib_file *f = file_of(handle);
-	if (!f) {
-		r = IGVMAPI_INVALID_HANDLE;
-	} else if ((uint32_t)section > IGVM_HEADER_SECTION_DIRECTIVE) {
-		r = IGVMAPI_INVALID_PARAMETER;
-	} else {
+	struct lib_file *f = file_section(handle, section, &r);
+	if (f) {
 		int32_t n = lv_record(f->view, (unsigned)section, index, rec);
 		uint8_t *copy = n > 0 ? malloc((size_t)n) : NULL;
 		if (n <= 0)

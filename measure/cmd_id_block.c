@@ -43,8 +43,8 @@ static void usage(FILE *out)
 
 int cmd_id_block(const struct measure_globals *g, int argc, char **argv)
 {
-	enum { OPT_DIGEST = 0x100, OPT_MEASUREMENT, OPT_IGVM, OPT_POLICY, OPT_ID_KEY, OPT_AUTHOR_KEY, OPT_FAMILY,
-	       OPT_IMAGE, OPT_VERSION, OPT_SVN, OPT_BLOCK_OUT, OPT_AUTH_OUT, OPT_JSON, OPT_HELP };
+	enum { OPT_DIGEST = 0x100, OPT_MEASUREMENT, OPT_IGVM, OPT_POLICY, OPT_ID_KEY, OPT_AUTHOR_KEY, OPT_VERSION,
+	       OPT_BLOCK_OUT, OPT_AUTH_OUT, OPT_JSON, OPT_HELP };
 	static const struct option opts[] = {
 		{ "digest", required_argument, NULL, OPT_DIGEST },
 		{ "measurement", required_argument, NULL, OPT_MEASUREMENT },
@@ -54,10 +54,8 @@ int cmd_id_block(const struct measure_globals *g, int argc, char **argv)
 		{ "idkey", required_argument, NULL, OPT_ID_KEY },         /* snp-create-id-block's name */
 		{ "author-key", required_argument, NULL, OPT_AUTHOR_KEY },
 		{ "authorkey", required_argument, NULL, OPT_AUTHOR_KEY }, /* snp-create-id-block's name */
-		{ "family-id", required_argument, NULL, OPT_FAMILY },
-		{ "image-id", required_argument, NULL, OPT_IMAGE },
+		SNP_CLI_ID_FIELD_OPTIONS,
 		{ "version", required_argument, NULL, OPT_VERSION },
-		{ "svn", required_argument, NULL, OPT_SVN },
 		{ "id-block-out", required_argument, NULL, OPT_BLOCK_OUT },
 		{ "id-auth-out", required_argument, NULL, OPT_AUTH_OUT },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -95,23 +93,16 @@ int cmd_id_block(const struct measure_globals *g, int argc, char **argv)
 			break;
 		case OPT_ID_KEY: id_key_path = optarg; break;
 		case OPT_AUTHOR_KEY: author_key_path = optarg; break;
-		case OPT_FAMILY:
-			if (!snp_cli_hex("--family-id", optarg, f.family_id, 16))
-				return IB_EXIT_USAGE;
-			break;
-		case OPT_IMAGE:
-			if (!snp_cli_hex("--image-id", optarg, f.image_id, 16))
+		case SNP_CLI_OPT_FAMILY_ID:
+		case SNP_CLI_OPT_IMAGE_ID:
+		case SNP_CLI_OPT_SVN:
+			if (snp_cli_id_field_option(c, optarg, f.family_id, f.image_id, &f.guest_svn))
 				return IB_EXIT_USAGE;
 			break;
 		case OPT_VERSION:
 			if (!snp_cli_u64("--version", optarg, UINT32_MAX, &v))
 				return IB_EXIT_USAGE;
 			f.version = (uint32_t)v;
-			break;
-		case OPT_SVN:
-			if (!snp_cli_u64("--svn", optarg, UINT32_MAX, &v))
-				return IB_EXIT_USAGE;
-			f.guest_svn = (uint32_t)v;
 			break;
 		case OPT_BLOCK_OUT: block_out = optarg; break;
 		case OPT_AUTH_OUT: auth_out = optarg; break;
@@ -144,10 +135,8 @@ int cmd_id_block(const struct measure_globals *g, int argc, char **argv)
 
 	_cleanup_ecdsa_key_ struct ecdsa_key *id_key = NULL;
 	_cleanup_ecdsa_key_ struct ecdsa_key *author_key = NULL;
-	int r = snp_cli_load_key(id_key_path, true, &id_key);
+	int r = snp_cli_load_signing_keys(id_key_path, author_key_path, &id_key, &author_key);
 	if (r)
-		return r;
-	if (author_key_path && (r = snp_cli_load_key(author_key_path, true, &author_key)))
 		return r;
 
 	if (igvm) {
@@ -197,12 +186,7 @@ int cmd_id_block(const struct measure_globals *g, int argc, char **argv)
 		jsonw_begin_object(&w, NULL);
 		jsonw_str(&w, "id_block", b64_block);
 		jsonw_str(&w, "id_auth", b64_auth);
-		jsonw_bytes_hex(&w, "ld", f.ld, 48);
-		jsonw_bytes_hex(&w, "family_id", f.family_id, 16);
-		jsonw_bytes_hex(&w, "image_id", f.image_id, 16);
-		jsonw_u64(&w, "version", f.version);
-		jsonw_u64(&w, "guest_svn", f.guest_svn);
-		jsonw_hex(&w, "policy", f.policy);
+		snp_cli_json_id_fields(&w, &f);
 		jsonw_bytes_hex(&w, "id_key_digest", id_digest, 48);
 		if (author_key)
 			jsonw_bytes_hex(&w, "author_key_digest", author_digest, 48);

@@ -33,12 +33,14 @@
 #include <unistd.h>
 
 #include "../common/cleanup.h"
+#include "../common/digest.h"
 #include "../common/fileio.h"
 #include "../common/status.h"
 #include "../format/igvm.h"
 #include "cmds.h"
 #include "igvm_digest.h"
 #include "jsonw.h"
+#include "snp_cli.h"
 #include "snp_digest.h"
 
 /* The largest file the format can describe (offsets are u32). */
@@ -237,33 +239,6 @@ static void print_parse_warnings(const char *file, const struct igvm_file *f)
 	}
 }
 
-static void report_kvm(void *ctx, const struct igvm_kvm_finding *k)
-{
-	const char *file = ctx;
-	if (k->warning)
-		ib_warn("%s: offset 0x%llx: %s: %s", file, (unsigned long long)k->offset, k->rule, k->detail);
-	else
-		ib_err("%s: offset 0x%llx: %s: %s", file, (unsigned long long)k->offset, k->rule, k->detail);
-}
-
-static int report_digest_error(const char *file, int rc, const struct igvm_digest_error *e)
-{
-	if (e->rule)
-		ib_err("%s: offset 0x%llx: %s: %s", file, (unsigned long long)e->offset, e->rule, e->detail);
-	else
-		ib_err("%s: %s", file, e->detail);
-	return rc;
-}
-
-static void hex_upper(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = 0;
-}
 
 /* ---- ID blocks ------------------------------------------------------------------------ */
 
@@ -314,7 +289,7 @@ static void print_text(const char *file, const struct igvm_digest_result *r, boo
 				   "=====================================================";
 	_Static_assert(sizeof(rule) == 112, "the banner is 111 characters");
 	char hex[2 * IGVM_DIGEST_MAX_LEN + 1];
-	hex_upper(r->digest, r->digest_len, hex);
+	ib_hex_upper(r->digest, r->digest_len, hex);
 	if (verbose)
 		print_runs(r);
 	if (bare) {
@@ -406,16 +381,8 @@ static int parse_file(const char *file, const struct input *in, struct igvm_file
 	/* Reference rules (what libigvm-based loaders accept); CoRIM headers do not change a digest. */
 	if (igvm_parse(input_bytes(in), in->len, IGVM_PARSE_CORIM, f, &d) == 0)
 		return 0;
-	ib_err("%s: offset 0x%llx: %s: %s", file, (unsigned long long)d.offset, igvm_rule_name(d.rule), d.detail);
-	return d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID;
-}
-
-static int check_kvm(const char *file, const struct igvm_file *f, enum igvm_digest_platform p)
-{
-	uint32_t mask;
-	if (!igvm_digest_platform_mask(f, p, &mask))
-		return 0; /* igvm_digest_compute names the missing platform */
-	return igvm_digest_check_kvm(f, p, mask, report_kvm, (void *)file) ? IB_EXIT_MISMATCH : 0;
+	return snp_cli_rule_error(file, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID,
+				  igvm_rule_name(d.rule), d.offset, d.detail);
 }
 
 static int report_id_blocks(const char *file, const struct igvm_digest_result *r, const struct id_blocks *ib,
@@ -424,8 +391,8 @@ static int report_id_blocks(const char *file, const struct igvm_digest_result *r
 	if (!ib->mismatches)
 		return IB_EXIT_OK;
 	char want[2 * SNP_LD_LEN + 1], got[2 * IGVM_DIGEST_MAX_LEN + 1];
-	hex_upper(ib->first_bad.ld, SNP_LD_LEN, want);
-	hex_upper(r->digest, r->digest_len, got);
+	ib_hex_upper(ib->first_bad.ld, SNP_LD_LEN, want);
+	ib_hex_upper(r->digest, r->digest_len, got);
 	if (ignore) {
 		ib_warn("%s: offset 0x%x: id-block.ld-mismatch: ignored (-i): the ID block expects %s", file,
 			ib->first_bad_offset, want);
@@ -441,7 +408,7 @@ static int measure_file(const struct measure_globals *g, const char *file, const
 {
 	enum igvm_digest_platform p = (enum igvm_digest_platform)g->platform;
 	if (g->check_kvm) {
-		int rc = check_kvm(file, f, p);
+		int rc = snp_cli_check_kvm(file, f, p);
 		if (rc)
 			return rc;
 	}
@@ -454,7 +421,7 @@ static int measure_file(const struct measure_globals *g, const char *file, const
 	int rc = igvm_digest_compute(f, &src, &o, &r, &e);
 	if (rc) {
 		igvm_digest_result_free(&r);
-		return report_digest_error(file, rc, &e);
+		return snp_cli_rule_error(file, rc, e.rule, e.offset, e.detail);
 	}
 	struct id_blocks ib = { 0 };
 	uint32_t mask;

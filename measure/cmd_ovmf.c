@@ -28,6 +28,7 @@
 #include "../common/fileio.h"
 #include "../common/status.h"
 #include "cmds.h"
+#include "id_block.h"
 #include "jsonw.h"
 #include "ovmf_measure.h"
 
@@ -163,21 +164,6 @@ static bool parse_seed(const char *s, uint8_t seed[SNP_LD_LEN])
 		p += 2;
 	}
 	return n == SNP_LD_LEN;
-}
-
-static void base64(const uint8_t *in, size_t n, char *out)
-{
-	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t o = 0;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) |
-			     (i + 2 < n ? in[i + 2] : 0);
-		out[o++] = al[v >> 18 & 63];
-		out[o++] = al[v >> 12 & 63];
-		out[o++] = i + 1 < n ? al[v >> 6 & 63] : '=';
-		out[o++] = i + 2 < n ? al[v & 63] : '=';
-	}
-	out[o] = 0;
 }
 
 enum {
@@ -497,7 +483,7 @@ static void print_result(const struct ovmf_opts *o, const struct measure_globals
 	char text[2 * SNP_LD_LEN + 1];
 	/* sev-snp-measure prints bytes.hex() (lower case) or standard padded base64. */
 	if (o->base64)
-		base64(digest, n, text);
+		snp_b64_encode(digest, n, text);
 	else
 		ib_hex(digest, n, text);
 	if (!(o->json || g->json)) {

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
+#include "../common/digest.h"
 #include "../common/fileio.h"
 #include "../common/status.h"
 #include "cmds.h"
@@ -79,12 +80,12 @@ static void add(struct checks *cs, const char *name, bool ok, const char *fmt, .
 static void add_bytes(struct checks *cs, const char *name, const uint8_t *got, const uint8_t *want, size_t n)
 {
 	char g[2 * 64 + 1], w[2 * 64 + 1];
-	snp_cli_hex_upper(got, n, g);
+	ib_hex_upper(got, n, g);
 	if (!memcmp(got, want, n)) {
 		add(cs, name, true, "%s", g);
 		return;
 	}
-	snp_cli_hex_upper(want, n, w);
+	ib_hex_upper(want, n, w);
 	add(cs, name, false, "report has %s, expected %s", g, w);
 }
 

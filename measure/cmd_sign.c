@@ -17,6 +17,7 @@
 
 #include "../common/buf.h"
 #include "../common/cleanup.h"
+#include "../common/digest.h"
 #include "../common/status.h"
 #include "cmds.h"
 #include "ecdsa.h"
@@ -36,16 +37,13 @@ static void ib_buf_freep(struct ib_buf *b) { ib_buf_free(b); }
 
 int cmd_sign(const struct measure_globals *g, const char *file, int argc, char **argv)
 {
-	enum { OPT_OUTPUT = 0x100, OPT_ID_KEY, OPT_AUTHOR_KEY, OPT_FAMILY, OPT_IMAGE, OPT_VERSION, OPT_SVN,
-	       OPT_REPLACE, OPT_JSON, OPT_HELP };
+	enum { OPT_OUTPUT = 0x100, OPT_ID_KEY, OPT_AUTHOR_KEY, OPT_VERSION, OPT_REPLACE, OPT_JSON, OPT_HELP };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, OPT_OUTPUT },
 		{ "id-key", required_argument, NULL, OPT_ID_KEY },
 		{ "author-key", required_argument, NULL, OPT_AUTHOR_KEY },
-		{ "family-id", required_argument, NULL, OPT_FAMILY },
-		{ "image-id", required_argument, NULL, OPT_IMAGE },
+		SNP_CLI_ID_FIELD_OPTIONS,
 		{ "version", required_argument, NULL, OPT_VERSION },
-		{ "svn", required_argument, NULL, OPT_SVN },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -62,12 +60,10 @@ int cmd_sign(const struct measure_globals *g, const char *file, int argc, char *
 		case OPT_OUTPUT: output = optarg; break;
 		case OPT_ID_KEY: id_key_path = optarg; break;
 		case OPT_AUTHOR_KEY: author_key_path = optarg; break;
-		case OPT_FAMILY:
-			if (!snp_cli_hex("--family-id", optarg, so.family_id, 16))
-				return IB_EXIT_USAGE;
-			break;
-		case OPT_IMAGE:
-			if (!snp_cli_hex("--image-id", optarg, so.image_id, 16))
+		case SNP_CLI_OPT_FAMILY_ID:
+		case SNP_CLI_OPT_IMAGE_ID:
+		case SNP_CLI_OPT_SVN:
+			if (snp_cli_id_field_option(c, optarg, so.family_id, so.image_id, &so.guest_svn))
 				return IB_EXIT_USAGE;
 			break;
 		case OPT_VERSION:
@@ -80,11 +76,6 @@ int cmd_sign(const struct measure_globals *g, const char *file, int argc, char *
 				       "QEMU's IGVM loader always uses 1)");
 				return IB_EXIT_USAGE;
 			}
-			break;
-		case OPT_SVN:
-			if (!snp_cli_u64("--svn", optarg, UINT32_MAX, &v))
-				return IB_EXIT_USAGE;
-			so.guest_svn = (uint32_t)v;
 			break;
 		case OPT_REPLACE: so.replace = true; break;
 		case OPT_JSON: json = true; break;
@@ -109,10 +100,8 @@ int cmd_sign(const struct measure_globals *g, const char *file, int argc, char *
 
 	_cleanup_ecdsa_key_ struct ecdsa_key *id_key = NULL;
 	_cleanup_ecdsa_key_ struct ecdsa_key *author_key = NULL;
-	int r = snp_cli_load_key(id_key_path, true, &id_key);
+	int r = snp_cli_load_signing_keys(id_key_path, author_key_path, &id_key, &author_key);
 	if (r)
-		return r;
-	if (author_key_path && (r = snp_cli_load_key(author_key_path, true, &author_key)))
 		return r;
 	so.id_key = id_key;
 	so.author_key = author_key;
@@ -129,21 +118,16 @@ int cmd_sign(const struct measure_globals *g, const char *file, int argc, char *
 		_cleanup_(igvm_file_freep) struct igvm_file f;
 		memset(&f, 0, sizeof(f));
 		struct igvm_diag d;
-		if (igvm_parse(data, len, 0, &f, &d) == 0 && (r = snp_cli_check_kvm(file, &f)))
+		if (igvm_parse(data, len, 0, &f, &d) == 0 && (r = snp_cli_check_kvm(file, &f, IGVM_DIGEST_SEV_SNP)))
 			return r;
 	}
 
 	_cleanup_(ib_buf_freep) struct ib_buf out = IB_BUF_INIT;
 	struct igvm_sign_result res;
-	struct igvm_snp_error e;
+	struct igvm_digest_error e;
 	r = igvm_sign_buffer(data, len, &so, &out, &res, &e);
-	if (r) {
-		if (e.rule)
-			ib_err("%s: offset 0x%llx: %s: %s", file, (unsigned long long)e.offset, e.rule, e.detail);
-		else
-			ib_err("%s: %s", file, e.detail);
-		return r;
-	}
+	if (r)
+		return snp_cli_rule_error(file, r, e.rule, e.offset, e.detail);
 	const char *paths[] = { output };
 	const void *blobs[] = { out.p };
 	size_t lens[] = { out.len };
@@ -173,13 +157,13 @@ int cmd_sign(const struct measure_globals *g, const char *file, int argc, char *
 		jsonw_finish(&w);
 	} else {
 		if (g->verbose) {
-			snp_cli_hex_upper(res.digest, 48, hex);
+			ib_hex_upper(res.digest, 48, hex);
 			printf("Launch Digest: %s\n", hex);
 			printf("Policy: 0x%llx\n", (unsigned long long)res.policy);
-			snp_cli_hex_upper(res.id_key_digest, 48, hex);
+			ib_hex_upper(res.id_key_digest, 48, hex);
 			printf("ID key digest: %s\n", hex);
 			if (author_key) {
-				snp_cli_hex_upper(res.author_key_digest, 48, hex);
+				ib_hex_upper(res.author_key_digest, 48, hex);
 				printf("Author key digest: %s\n", hex);
 			}
 		}

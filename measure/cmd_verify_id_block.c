@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
+#include "../common/digest.h"
 #include "../common/status.h"
 #include "cmds.h"
 #include "ecdsa.h"
@@ -171,8 +172,8 @@ int cmd_verify_id_block(const struct measure_globals *g, int argc, char **argv)
 	snp_id_block_decode(block, &f);
 	char hex_a[97], hex_b[97];
 	if (have_digest && memcmp(f.ld, want_digest, 48)) {
-		snp_cli_hex_upper(f.ld, 48, hex_a);
-		snp_cli_hex_upper(want_digest, 48, hex_b);
+		ib_hex_upper(f.ld, 48, hex_a);
+		ib_hex_upper(want_digest, 48, hex_b);
 		failure(&o, "LD mismatch: the ID block holds %s, expected %s", hex_a, hex_b);
 	}
 	if (have_policy && f.policy != want_policy)
@@ -195,12 +196,7 @@ int cmd_verify_id_block(const struct measure_globals *g, int argc, char **argv)
 		jsonw_init(&w, stdout);
 		jsonw_begin_object(&w, NULL);
 		jsonw_bool(&w, "ok", o.n == 0);
-		jsonw_bytes_hex(&w, "ld", f.ld, 48);
-		jsonw_bytes_hex(&w, "family_id", f.family_id, 16);
-		jsonw_bytes_hex(&w, "image_id", f.image_id, 16);
-		jsonw_u64(&w, "version", f.version);
-		jsonw_u64(&w, "guest_svn", f.guest_svn);
-		jsonw_hex(&w, "policy", f.policy);
+		snp_cli_json_id_fields(&w, &f);
 		jsonw_bytes_hex(&w, "id_key_digest", chk.id_key_digest, 48);
 		jsonw_bool(&w, "author_key", chk.author_present);
 		if (chk.author_present)
@@ -216,19 +212,19 @@ int cmd_verify_id_block(const struct measure_globals *g, int argc, char **argv)
 		jsonw_end_object(&w);
 		jsonw_finish(&w);
 	} else {
-		snp_cli_hex_upper(f.ld, 48, hex_a);
+		ib_hex_upper(f.ld, 48, hex_a);
 		printf("%-19s%s\n", "LD:", hex_a);
-		snp_cli_hex_upper(f.family_id, 16, hex_a);
+		ib_hex_upper(f.family_id, 16, hex_a);
 		printf("%-19s%s\n", "Family ID:", hex_a);
-		snp_cli_hex_upper(f.image_id, 16, hex_a);
+		ib_hex_upper(f.image_id, 16, hex_a);
 		printf("%-19s%s\n", "Image ID:", hex_a);
 		printf("%-19s%u\n", "Version:", f.version);
 		printf("%-19s%u\n", "Guest SVN:", f.guest_svn);
 		printf("%-19s0x%llx\n", "Policy:", (unsigned long long)f.policy);
-		snp_cli_hex_upper(chk.id_key_digest, 48, hex_a);
+		ib_hex_upper(chk.id_key_digest, 48, hex_a);
 		printf("%-19s%s\n", "ID key digest:", hex_a);
 		if (chk.author_present)
-			snp_cli_hex_upper(chk.author_key_digest, 48, hex_a);
+			ib_hex_upper(chk.author_key_digest, 48, hex_a);
 		printf("%-19s%s\n", "Author key digest:", chk.author_present ? hex_a : "none");
 		printf("%s\n", o.n ? "ID block: FAILED" : "ID block: OK");
 	}

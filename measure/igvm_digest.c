@@ -109,10 +109,7 @@ const char *igvm_digest_page_type_key(uint8_t type)
 	return type < ARRAY_SIZE(keys) && keys[type] ? keys[type] : "none";
 }
 
-static int fail(struct igvm_digest_error *e, int code, const char *rule, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int fail(struct igvm_digest_error *e, int code, const char *rule, uint64_t offset, const char *fmt, ...)
+int igvm_digest_fail(struct igvm_digest_error *e, int code, const char *rule, uint64_t offset, const char *fmt, ...)
 {
 	e->rule = rule;
 	e->offset = offset;
@@ -199,11 +196,11 @@ static int start(struct walker *w, const struct igvm_header *h, uint64_t gpa, ui
 		return 0;
 	/* The last page's address must not wrap around 2^64. */
 	if (n - 1 > (UINT64_MAX - gpa) / PAGE)
-		return fail(e, IB_EXIT_INVALID, "measure.gpa-overflow", h->record_offset,
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.gpa-overflow", h->record_offset,
 			    "%s at gpa 0x%llx covers %llu pages, past the end of the 64-bit address space",
 			    igvm_type_name(h->type), (unsigned long long)gpa, (unsigned long long)n);
 	if (n > IGVM_DIGEST_MAX_PAGES - w->emitted)
-		return fail(e, IB_EXIT_INVALID, "measure.page-limit", h->record_offset,
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.page-limit", h->record_offset,
 			    "%s at gpa 0x%llx brings the measured pages past %llu (1 TiB of guest memory)",
 			    igvm_type_name(h->type), (unsigned long long)gpa, (unsigned long long)IGVM_DIGEST_MAX_PAGES);
 	w->emitted += n;
@@ -258,7 +255,7 @@ static int expand_insert(struct walker *w, const struct igvm_header *h, struct i
 	struct area key = { in->parameter_area_index, 0 };
 	const struct area *a = w->nareas ? bsearch(&key, w->areas, w->nareas, sizeof(key), cmp_area) : NULL;
 	if (!a)
-		return fail(e, IB_EXIT_INVALID, "measure.parameter-area", h->record_offset,
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.parameter-area", h->record_offset,
 			    "PARAMETER_INSERT names parameter area %u, which is not declared", key.index);
 	return start(w, h, in->gpa, a->size / PAGE, SNP_PAGE_UNMEASURED, CONTENTS_NONE, CONTENTS_NONE, 0, e);
 }
@@ -635,15 +632,15 @@ static int snp_run_start(struct snp_run *run, const struct igvm_digest_source *s
 static int read_failed(const struct read_error *re, struct igvm_digest_error *e)
 {
 	if (re->err == EIO)
-		return fail(e, IB_EXIT_IO, NULL, re->off,
+		return igvm_digest_fail(e, IB_EXIT_IO, NULL, re->off,
 			    "the file ends before offset 0x%x: it changed while it was being measured", re->off);
-	return fail(e, IB_EXIT_IO, NULL, re->off, "reading at offset 0x%x: %s", re->off, strerror(re->err));
+	return igvm_digest_fail(e, IB_EXIT_IO, NULL, re->off, "reading at offset 0x%x: %s", re->off, strerror(re->err));
 }
 
 static int slot_error(const struct slot *s, struct igvm_digest_error *e)
 {
 	if (s->err == IB_EXIT_INTERNAL)
-		return fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
 	return read_failed(&s->re, e);
 }
 
@@ -658,9 +655,9 @@ static int consume(struct slot *s, struct snp_ld *ld, const struct igvm_digest_o
 					  : it->contents == CONTENTS_ZERO_PAGE ? zero_hash
 									       : NULL;
 		if (snp_ld_extend(ld, (enum snp_page_type)it->type, it->gpa, contents))
-			return fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to extend the launch digest");
+			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to extend the launch digest");
 		if (record(r, o, it))
-			return fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
+			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 	}
 	return 0;
 }
@@ -739,7 +736,7 @@ static int digest_snp(struct walker *w, const struct igvm_digest_source *src, co
 	unsigned allocated = 0;
 	int rc;
 	if (snp_run_start(&run, src, md, want_workers(o->jobs), &allocated)) {
-		rc = fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory starting the hashing threads");
+		rc = igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory starting the hashing threads");
 	} else {
 		struct snp_ld ld;
 		snp_ld_init(&ld, o->seed);
@@ -766,7 +763,7 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 	_cleanup_(md_ctx_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	_cleanup_free_ uint8_t *buf = malloc((size_t)BATCH * PAGE);
 	if (!ctx || !buf || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		return fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
 	struct item items[BATCH];
 	const uint8_t *ptr[BATCH];
 	struct releaser rl = { src, 0, 0, 0 };
@@ -782,9 +779,9 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 		for (int i = 0; i < n; i++) {
 			const uint8_t *page = items[i].contents == CONTENTS_DATA ? ptr[i] : zero;
 			if (EVP_DigestUpdate(ctx, page, PAGE) != 1)
-				return fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
+				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
 			if (record(r, o, &items[i]))
-				return fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
+				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 			release_note(&rl, &items[i]);
 		}
 		release_pages(&rl, false);
@@ -792,7 +789,7 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 	release_pages(&rl, true);
 	unsigned int len = 0;
 	if (EVP_DigestFinal_ex(ctx, r->digest, &len) != 1)
-		return fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to finish the digest");
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to finish the digest");
 	r->digest_len = len;
 	return 0;
 }
@@ -838,26 +835,26 @@ int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_sour
 	if (!igvm_digest_platform_mask(f, o->platform, &mask)) {
 		char have[160];
 		describe_platforms(f, have, sizeof(have));
-		return fail(e, IB_EXIT_INVALID, "measure.platform", f->variable_header_offset,
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.platform", f->variable_header_offset,
 			    "the file has no %s platform header (it supports: %s)", platform_label(o->platform),
 			    have[0] ? have : "none");
 	}
 	/* Like the crate: an SNP launch needs a policy, although the digest does not hash it. */
 	if (o->platform == IGVM_DIGEST_SEV_SNP && !has_guest_policy(f, mask))
-		return fail(e, IB_EXIT_INVALID, "measure.guest-policy", f->variable_header_offset,
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.guest-policy", f->variable_header_offset,
 			    "no GUEST_POLICY header applies to SEV_SNP (mask 0x%x); an SNP launch needs one", mask);
 
 	struct walker w = { .f = f, .platform = o->platform, .native_zero = o->native_zero, .mask = mask };
 	_cleanup_(areas_freep) struct area *areas = NULL;
 	if (build_areas(&w))
-		return fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 	areas = w.areas;
 
 	int rc;
 	if (o->platform == IGVM_DIGEST_SEV_SNP) {
 		_cleanup_(md_freep) EVP_MD *md = EVP_MD_fetch(NULL, "SHA384", NULL);
 		if (!md)
-			return fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto has no SHA-384");
+			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto has no SHA-384");
 		rc = digest_snp(&w, src, o, md, r, e);
 	} else {
 		rc = digest_sev(&w, src, o, r, e);

@@ -127,11 +127,16 @@ struct igvm_digest_result {
 	size_t nruns, capruns;
 };
 
+/* How this module and igvm_sign.h report a failure. */
 struct igvm_digest_error {
-	const char *rule;  /* "measure.…" for IB_EXIT_INVALID, NULL otherwise */
+	const char *rule;  /* "measure.…" or "sign.…" for IB_EXIT_INVALID, NULL otherwise */
 	uint64_t offset;   /* file offset of the header concerned */
 	char detail[256];
 };
+
+/* Fills e (rule, offset, printf-style detail) and returns code. */
+int igvm_digest_fail(struct igvm_digest_error *e, int code, const char *rule, uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* "sev-snp", "sev", "sev-es". */
 const char *igvm_digest_platform_name(enum igvm_digest_platform p);

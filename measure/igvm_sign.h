@@ -37,12 +37,9 @@
 #include "../format/igvm.h"
 #include "ecdsa.h"
 #include "id_block.h"
+#include "igvm_digest.h"
 
-struct igvm_snp_error {
-	const char *rule; /* "sign.platform", "sign.guest-policy", "sign.id-block-exists", ... or NULL */
-	uint64_t offset;  /* file offset of the header concerned */
-	char detail[256];
-};
+/* Failures are reported in a struct igvm_digest_error (igvm_digest.h): rule, offset, detail. */
 
 struct igvm_snp_view {
 	uint32_t mask;            /* the SEV_SNP platform's compatibility mask */
@@ -59,7 +56,7 @@ struct igvm_snp_view {
  * (no SEV_SNP platform) or "sign.guest-policy" (policies that disagree).
  * A missing policy is not an error here: see has_policy.
  */
-int igvm_snp_view(const struct igvm_file *f, struct igvm_snp_view *v, struct igvm_snp_error *e);
+int igvm_snp_view(const struct igvm_file *f, struct igvm_snp_view *v, struct igvm_digest_error *e);
 
 struct igvm_sign_opts {
 	const struct ecdsa_key *id_key;
@@ -91,6 +88,6 @@ struct igvm_sign_result {
  * of the sign.* rules above, or "sign.no-policy"); IB_EXIT_INTERNAL.
  */
 int igvm_sign_buffer(const uint8_t *in, size_t len, const struct igvm_sign_opts *o, struct ib_buf *out,
-		     struct igvm_sign_result *res, struct igvm_snp_error *e);
+		     struct igvm_sign_result *res, struct igvm_digest_error *e);
 
 #endif

@@ -45,6 +45,44 @@ int snp_cli_load_key(const char *path, bool need_private, struct ecdsa_key **out
 	return r;
 }
 
+int snp_cli_load_signing_keys(const char *id_path, const char *author_path, struct ecdsa_key **id_key,
+			      struct ecdsa_key **author_key)
+{
+	int r = snp_cli_load_key(id_path, true, id_key);
+	if (!r && author_path)
+		r = snp_cli_load_key(author_path, true, author_key);
+	return r;
+}
+
+int snp_cli_id_field_option(int opt, const char *arg, uint8_t family_id[16], uint8_t image_id[16],
+			    uint32_t *guest_svn)
+{
+	uint64_t v;
+	switch (opt) {
+	case SNP_CLI_OPT_FAMILY_ID:
+		return snp_cli_hex("--family-id", arg, family_id, 16) ? 0 : IB_EXIT_USAGE;
+	case SNP_CLI_OPT_IMAGE_ID:
+		return snp_cli_hex("--image-id", arg, image_id, 16) ? 0 : IB_EXIT_USAGE;
+	case SNP_CLI_OPT_SVN:
+		if (!snp_cli_u64("--svn", arg, UINT32_MAX, &v))
+			return IB_EXIT_USAGE;
+		*guest_svn = (uint32_t)v;
+		return 0;
+	default:
+		return IB_EXIT_INTERNAL;
+	}
+}
+
+void snp_cli_json_id_fields(struct jsonw *w, const struct snp_id_fields *f)
+{
+	jsonw_bytes_hex(w, "ld", f->ld, 48);
+	jsonw_bytes_hex(w, "family_id", f->family_id, 16);
+	jsonw_bytes_hex(w, "image_id", f->image_id, 16);
+	jsonw_u64(w, "version", f->version);
+	jsonw_u64(w, "guest_svn", f->guest_svn);
+	jsonw_hex(w, "policy", f->policy);
+}
+
 int snp_cli_read_file(const char *path, uint8_t **data, size_t *len)
 {
 	int r = ib_read_file(path, IGVM_FILE_MAX, data, len);
@@ -68,18 +106,18 @@ static void report_kvm(void *ctx, const struct igvm_kvm_finding *k)
 		ib_err("%s: offset 0x%llx: %s: %s", file, (unsigned long long)k->offset, k->rule, k->detail);
 }
 
-int snp_cli_check_kvm(const char *path, const struct igvm_file *f)
+int snp_cli_check_kvm(const char *path, const struct igvm_file *f, enum igvm_digest_platform p)
 {
 	uint32_t mask;
-	if (!igvm_digest_platform_mask(f, IGVM_DIGEST_SEV_SNP, &mask))
+	if (!igvm_digest_platform_mask(f, p, &mask))
 		return 0; /* the digest names the missing platform */
-	return igvm_digest_check_kvm(f, IGVM_DIGEST_SEV_SNP, mask, report_kvm, (void *)path) ? IB_EXIT_MISMATCH : 0;
+	return igvm_digest_check_kvm(f, p, mask, report_kvm, (void *)path) ? IB_EXIT_MISMATCH : 0;
 }
 
 static void igvm_file_freep(struct igvm_file *f) { igvm_file_free(f); }
 static void digest_result_freep(struct igvm_digest_result *r) { igvm_digest_result_free(r); }
 
-static int print_rule(const char *path, int code, const char *rule, uint64_t offset, const char *detail)
+int snp_cli_rule_error(const char *path, int code, const char *rule, uint64_t offset, const char *detail)
 {
 	if (rule)
 		ib_err("%s: offset 0x%llx: %s: %s", path, (unsigned long long)offset, rule, detail);
@@ -101,14 +139,14 @@ int snp_cli_igvm_launch(const struct measure_globals *g, const char *path, struc
 	struct igvm_diag d;
 	/* As `measure` does: the reference rules; CoRIM headers do not change what the firmware sees. */
 	if (igvm_parse(data, len, IGVM_PARSE_CORIM, &f, &d))
-		return print_rule(path, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID,
+		return snp_cli_rule_error(path, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID,
 				  igvm_rule_name(d.rule), d.offset, d.detail);
 	struct igvm_snp_view v;
-	struct igvm_snp_error e;
+	struct igvm_digest_error e;
 	r = igvm_snp_view(&f, &v, &e);
 	if (r)
-		return print_rule(path, r, e.rule, e.offset, e.detail);
-	if (g->check_kvm && (r = snp_cli_check_kvm(path, &f)))
+		return snp_cli_rule_error(path, r, e.rule, e.offset, e.detail);
+	if (g->check_kvm && (r = snp_cli_check_kvm(path, &f, IGVM_DIGEST_SEV_SNP)))
 		return r;
 
 	struct igvm_digest_source src = { .fd = -1, .mem = data, .mem_len = len };
@@ -119,19 +157,19 @@ int snp_cli_igvm_launch(const struct measure_globals *g, const char *path, struc
 	memset(&de, 0, sizeof(de));
 	r = igvm_digest_compute(&f, &src, &o, &dr, &de);
 	if (r)
-		return print_rule(path, r, de.rule, de.offset, de.detail);
+		return snp_cli_rule_error(path, r, de.rule, de.offset, de.detail);
 	if (dr.digest_len != sizeof(out->digest))
-		return print_rule(path, IB_EXIT_INTERNAL, NULL, 0, "unexpected SEV-SNP digest length");
+		return snp_cli_rule_error(path, IB_EXIT_INTERNAL, NULL, 0, "unexpected SEV-SNP digest length");
 	memcpy(out->digest, dr.digest, sizeof(out->digest));
 	out->policy = v.policy; /* igvm_digest_compute refuses a file without one */
 
 	if (v.id_blocks > 1)
-		return print_rule(path, IB_EXIT_INVALID, "sign.id-block-count", v.id_block_offset,
+		return snp_cli_rule_error(path, IB_EXIT_INVALID, "sign.id-block-count", v.id_block_offset,
 				  "several SNP_ID_BLOCK headers apply to SEV_SNP; QEMU refuses more than one");
 	if (v.id_blocks) {
 		struct igvm_vhs_snp_id_block body;
 		if (!igvm_header_id_block(&f.hdr[v.id_block_index], &body))
-			return print_rule(path, IB_EXIT_INTERNAL, NULL, 0, "cannot read the SNP_ID_BLOCK");
+			return snp_cli_rule_error(path, IB_EXIT_INTERNAL, NULL, 0, "cannot read the SNP_ID_BLOCK");
 		snp_id_from_igvm(&body, v.policy, out->id_block, out->id_auth);
 		out->has_id_block = true;
 		out->id_block_offset = v.id_block_offset;
@@ -153,14 +191,4 @@ int snp_cli_write_all(size_t n, const char *const *paths, const void *const *dat
 		}
 	}
 	return 0;
-}
-
-void snp_cli_hex_upper(const uint8_t *in, size_t n, char *out)
-{
-	static const char digits[] = "0123456789ABCDEF";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = 0;
 }

@@ -185,7 +185,7 @@ if command -v openssl >/dev/null 2>&1 &&
 	openssl ecparam -name secp384r1 -genkey -noout -out "$FX/author.pem" 2>/dev/null; then
 	if "$IGVMBUILD" build -t "$FX/t.xml" -o "$O/id.igvm" --id-key "$FX/id.pem" --author-key "$FX/author.pem" \
 		--family-id 00112233445566778899aabbccddeeff --image-id ffeeddccbbaa99887766554433221100 \
-		--id-version 2 --svn 7 >"$T/id.txt" 2>"$T/id.err"; then
+		--id-version 1 --svn 7 >"$T/id.txt" 2>"$T/id.err"; then
 		ok "build with an ID block"
 	else
 		notok "build with an ID block: $(head -1 "$T/id.err")"
@@ -195,7 +195,7 @@ if command -v openssl >/dev/null 2>&1 &&
 	measured "$O/id.igvm" "$DA" "ID block image (igvmmeasure checks the block's digest)"
 	"$IGVMBUILD" build -t "$FX/t.xml" -o "$O/id2.igvm" --id-key "$FX/id.pem" --author-key "$FX/author.pem" \
 		--family-id 00112233445566778899aabbccddeeff --image-id ffeeddccbbaa99887766554433221100 \
-		--id-version 2 --svn 7 >/dev/null 2>&1
+		--id-version 1 --svn 7 >/dev/null 2>&1
 	check "ID-block signing is deterministic" cmp "$O/id.igvm" "$O/id2.igvm"
 	openssl ecparam -name prime256v1 -genkey -noout -out "$FX/p256.pem" 2>/dev/null
 else
@@ -260,6 +260,8 @@ refuse "a missing kernel" 3 "cannot read" $TT --kernel "$FX/nonexistent.elf"
 refuse "an unknown option" 2 "unknown option" $TT --frobnicate
 refuse "an unknown platform" 2 "unknown platform" $TT --platform tdx
 refuse "--author-key without --id-key" 2 "need an ID key" $TT --author-key "$FX/id.pem"
+refuse "an ID block version other than 1" 2 "id-version: the ID block version must be 1" $TT \
+	--id-key "$FX/id.pem" --id-version 2
 
 # An existing output survives a failed build untouched.
 cp "$O/a.igvm" "$O/keep.igvm"

@@ -100,7 +100,7 @@ struct signed_file {
 	int rc;
 	struct ib_buf out;
 	struct igvm_sign_result res;
-	struct igvm_snp_error e;
+	struct igvm_digest_error e;
 };
 
 static void sign(const struct ib_buf *in, const struct igvm_sign_opts *o, struct signed_file *s)
