@@ -7,6 +7,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
+#include "protocol/proto_native.h"
 
 #define TEST_VA 0xFFFFC00000000000ull /* a PML4 slot nothing else uses */
 
@@ -152,6 +153,7 @@ int selftest_run(void)
 	test_heap();
 	test_page_tables();
 	test_exceptions();
+	proto_selftest_run(check); /* issue 6: the protocol through a simulated calling area */
 	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
 	return failures;
 }

@@ -14,6 +14,10 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console
                    svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \
                    svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
                    svsm/snp/cpuid_page.c svsm/snp/vc.c
+# The protocol (issue 6): portable files, compiled freestanding here and hosted below.
+PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
+             svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
+SVSM_COMMON_SRC += $(PROTO_SRC) svsm/protocol/proto_native.c svsm/protocol/proto_selftest.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 
@@ -50,12 +54,29 @@ $(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/s
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
                  svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/mm/memmap.c svsm/mm/palloc.c \
                  svsm/mm/heap.c svsm/mm/pgtable.c svsm/lib/fmt.c svsm/vtpm_cfg.c
+SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
-SVSM_TESTS := test_svsm_snp test_svsm_mm
+SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 
 $(B)/san/tests/test_svsm_%: $(SAN_OBJ)/tests/svsm/test_svsm_%.o $(SVSM_HOST_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
+
+# Protocol stress test: optimised, not sanitized (speed; TSan is opt-in with PROTO_STRESS_SAN).
+PROTO_STRESS_SAN ?=
+$(B)/tests/protocol-stress: tests/svsm/protocol_stress.c $(PROTO_SRC) tests/svsm/rmp_model.c svsm/protocol/*.h
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -O2 -g $(PROTO_STRESS_SAN) -o $@ tests/svsm/protocol_stress.c $(PROTO_SRC) \
+	  tests/svsm/rmp_model.c -lpthread
+CHECK_DEPS += $(B)/tests/protocol-stress
+# Fuzz harness tests/fuzz/fuzz_svsm_protocol.c links these (no symbol clashes: proto_*, vs_*,
+# rmp_sim_*, rmp_model_*, sha512*).
+FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
+
+# `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
+.PHONY: bench-svsm
+bench-svsm: $(B)/tests/protocol-stress
+	@$(B)/tests/protocol-stress --bench
 
 $(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/lib/libhost.a
 	@mkdir -p $(@D)

@@ -81,6 +81,9 @@ boot_checks() {
 run boot256 "$T/native.igvm" 256M 30 0
 boot_checks boot256 256
 has boot256 "\[mem 0x0000000000000000-0x000000000fffffff\] memory"; expect "boot256: one RAM range 0-256M" $?
+# Issue 6: the protocol self-test (dispatcher driven through a simulated calling area).
+[ "$(grep -c 'selftest: protocol: .*: ok' "$T/boot256.log")" -ge 8 ] && ! grep -q 'selftest: protocol: .*FAILED' "$T/boot256.log"
+expect "boot256: protocol self-test through a simulated calling area passes" $?
 
 run boot3g "$T/native.igvm" 3G 30 0
 boot_checks boot3g 3072

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dispatch.c — the request loop's step (calling area) and the dispatcher;
+ * QUERY_PROTOCOL and CONFIGURE_VTOM of the core protocol (SVSM spec, core
+ * protocol calls 6 and 7).
+ */
+#include "proto.h"
+
+/* QUERY_PROTOCOL: RCX = protocol << 32 | version wanted; RCX out = max << 32 | min
+ * when that protocol exists in a version range containing it, else 0. */
+static uint32_t query_protocol(struct proto_regs *r)
+{
+	uint32_t proto = (uint32_t)(r->rcx >> 32), ver = (uint32_t)r->rcx;
+	bool known = proto == SVSM_CORE_PROTOCOL || proto == SVSM_ATTEST_PROTOCOL;
+	r->rcx = known && ver == 1 ? (1ull << 32) | 1u : 0;
+	return SVSM_SUCCESS;
+}
+
+/* CONFIGURE_VTOM: RCX bit 0 = query. vTOM is not supported: query says 0
+ * (no vTOM values), setting one is an invalid request. */
+static uint32_t configure_vtom(struct proto_regs *r)
+{
+	if (r->rcx & 1) {
+		r->rcx = 0;
+		return SVSM_SUCCESS;
+	}
+	return SVSM_ERR_INVALID_REQUEST;
+}
+
+void proto_dispatch(struct proto_core *c, unsigned slot, struct proto_regs *r)
+{
+	uint32_t proto = (uint32_t)(r->rax >> 32), call = (uint32_t)r->rax, rc;
+	atomic_fetch_add(&c->st.calls, 1);
+	if (slot >= PROTO_MAX_VCPUS || !c->vcpu[slot].used) {
+		rc = SVSM_ERR_INVALID_REQUEST;
+	} else if (proto == SVSM_CORE_PROTOCOL) {
+		if (call == SVSM_CORE_QUERY_PROTOCOL)
+			rc = query_protocol(r);
+		else if (call == SVSM_CORE_CONFIGURE_VTOM)
+			rc = configure_vtom(r);
+		else
+			rc = proto_core_call(c, slot, call, r);
+	} else if (proto == SVSM_ATTEST_PROTOCOL) {
+		rc = proto_attest_call(c, call, r);
+	} else {
+		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
+	}
+	r->rax = rc;
+}
+
+bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs *r)
+{
+	if (slot >= PROTO_MAX_VCPUS)
+		return false;
+	/* Our own CA cannot move under us: only this vCPU's REMAP_CA changes it, and a
+	 * registered CA page cannot be invalidated, so the mapping stays good. */
+	proto_lock(c, &c->reg_lock);
+	bool used = c->vcpu[slot].used;
+	uint64_t caa = c->vcpu[slot].caa;
+	spin_unlock(&c->reg_lock);
+	if (!used)
+		return false;
+	struct proto_ca *ca = c->plat->map(c->plat->ctx, caa, sizeof(*ca));
+	/* Exchange, not read-then-write: one pending flag is one call, even if the
+	 * guest (or another vCPU sharing the page) writes the flag concurrently. */
+	if (!ca || !__atomic_exchange_n(&ca->call_pending, 0, __ATOMIC_ACQ_REL))
+		return false;
+	proto_dispatch(c, slot, r);
+	return true;
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * proto.h — the SVSM protocol service: calling area and request handling,
+ * dispatcher, core protocol (0), attestation protocol (1), validation-state
+ * tracking and the VMSA / calling-area registry.
+ *
+ * Source of the protocol numbers, calls and result codes: AMD "Secure VM
+ * Service Module for SEV-SNP Guests" (pub. 58019), core and attestation
+ * protocol chapters; PVALIDATE/RMPADJUST semantics: AMD64 APM vol. 3 and the
+ * SEV-SNP ABI. Platform-independent: compiles freestanding (svsm.elf) and
+ * hosted (unit tests, stress test, fuzzer); every platform operation goes
+ * through struct proto_platform.
+ *
+ * ==== Calling convention ====
+ * The guest (at PROTO_GUEST_VMPL) sets call_pending = 1 in its calling area,
+ * loads RAX = protocol << 32 | call, arguments in RCX, RDX, R8, and asks the
+ * hypervisor to run VMPL0. proto_handle_request() is what the request loop
+ * runs when the guest's vCPU comes back: only a set call_pending (atomically
+ * cleared, so a call is handled once) is a call; the result goes to RAX and
+ * outputs to RCX/RDX/R8.
+ *
+ * ==== Guarantees (the reason this file exists) ====
+ *  G1 no page is ever PVALIDATEd into the state it already has: the tracker
+ *     is consulted and updated under the same lock as the instruction;
+ *  G2 the tracker always equals the RMP's validated bit for guest memory;
+ *  G3 a page the guest gains access to is zeroed first (validation by the
+ *     guest, WITHDRAW_MEM), so SVSM data never leaks;
+ *  G4 a registered VMSA or calling area, a page pinned by a call in flight,
+ *     a deposited page or anything outside guest memory is never validated,
+ *     invalidated, deposited or made a VMSA/CA — checked for every 4 KiB page
+ *     of a 2 MiB range, not only the first.
+ *
+ * ==== Lock discipline ====
+ *  L1 stripe locks: one spinlock per stripe of 2 MiB chunks (chunk index mod
+ *     PROTO_STRIPES). Whoever reads or changes the validation state of a page,
+ *     or executes PVALIDATE/RMPADJUST on it, holds its stripe lock from the
+ *     state check to the state update ("check → instruction → update" is
+ *     atomic against every other vCPU). A 4 KiB or 2 MiB entry lies in one
+ *     chunk, so one lock covers it. Operations on two pages (CREATE_VCPU: VMSA
+ *     + CA; REMAP_CA: new CA) take both stripes in ascending stripe order,
+ *     once if equal. Nobody holds more than two.
+ *  L2 registry lock (VMSAs, calling areas, pins): taken after stripe locks,
+ *     never before; nothing is taken while it is held. Registration and
+ *     removal happen with the stripe lock of the page held, so a check made
+ *     under a stripe lock cannot be invalidated by a concurrent registration.
+ *  L3 pool lock (deposited memory): innermost, only around push/pop.
+ *  L4 the platform's own locks (the simulated RMP) are leaves.
+ *  Calls and what they take:
+ *    PVALIDATE    pin list page (L1 then L2), per entry L1 → L2 (check), unpin (L2)
+ *    CREATE_VCPU  L1(VMSA), L1(CA) ascending → L2
+ *    DELETE_VCPU  L2 (lookup) ; L1(VMSA) → L2 (recheck, remove)
+ *    REMAP_CA     L1(new CA) → L2
+ *    DEPOSIT_MEM  pin list; per entry L1 → L2 (check) → L3 (push)
+ *    WITHDRAW_MEM pin list; per entry L3 (pop) ; L1 → update
+ *    ATTEST_*     pin each guest buffer page (L1 → L2) for the copy, unpin
+ *    QUERY_PROTOCOL, CONFIGURE_VTOM: none
+ *  Pins make guest buffers the SVSM reads or writes stay validated for the
+ *  duration of the call: an invalidation of a pinned page gets SVSM_ERR_BUSY.
+ */
+#ifndef SVSM_PROTOCOL_PROTO_H
+#define SVSM_PROTOCOL_PROTO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "proto_platform.h"
+#include "spinlock.h"
+#include "valstate.h"
+
+/* Result codes (SVSM spec, "SVSM call return codes"). */
+#define SVSM_SUCCESS                       0x00000000u
+#define SVSM_ERR_INCOMPLETE                0x80000000u
+#define SVSM_ERR_UNSUPPORTED_PROTOCOL      0x80000001u
+#define SVSM_ERR_UNSUPPORTED_CALL          0x80000002u
+#define SVSM_ERR_INVALID_ADDRESS           0x80000003u
+#define SVSM_ERR_INVALID_FORMAT            0x80000004u
+#define SVSM_ERR_INVALID_PARAMETER         0x80000005u
+#define SVSM_ERR_INVALID_REQUEST           0x80000006u
+#define SVSM_ERR_BUSY                      0x80000007u
+/* Protocol-specific base; core PVALIDATE reports the instruction's code on top. */
+#define SVSM_ERR_PROTOCOL_BASE             0x80001000u
+#define SVSM_ERR_PVALIDATE_FAIL_INPUT      0x80001001u
+#define SVSM_ERR_PVALIDATE_FAIL_PERMISSION 0x80001002u /* RMPADJUST while granting/revoking */
+#define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
+#define SVSM_ERR_PVALIDATE_FAIL_UNCHANGED  0x80001010u
+
+#define SVSM_CORE_PROTOCOL   0u
+#define SVSM_ATTEST_PROTOCOL 1u
+
+#define SVSM_CORE_REMAP_CA       0u
+#define SVSM_CORE_PVALIDATE      1u
+#define SVSM_CORE_CREATE_VCPU    2u
+#define SVSM_CORE_DELETE_VCPU    3u
+#define SVSM_CORE_DEPOSIT_MEM    4u
+#define SVSM_CORE_WITHDRAW_MEM   5u
+#define SVSM_CORE_QUERY_PROTOCOL 6u
+#define SVSM_CORE_CONFIGURE_VTOM 7u
+
+#define SVSM_ATTEST_SERVICES       0u
+#define SVSM_ATTEST_SINGLE_SERVICE 1u
+
+#define PROTO_GUEST_VMPL 2u
+#define PROTO_MAX_VCPUS  64u
+#define PROTO_MAX_PINS   64u
+#define PROTO_STRIPES    256u
+#define PROTO_MAX_RANGES 16u
+#define PROTO_MAX_SERVICES 4u
+#define PROTO_POOL_MAX   1024u
+
+/* PVALIDATE / DEPOSIT / WITHDRAW list: header, then u64 entries, in one page. */
+struct proto_list_hdr {
+	uint16_t entries;
+	uint16_t next;
+	uint32_t reserved;
+};
+#define PVAL_SIZE_MASK  0x3ull    /* 0 = 4 KiB, 1 = 2 MiB */
+#define PVAL_VALIDATE   (1ull << 2)
+#define PVAL_IGNORE_CF  (1ull << 3)
+#define PVAL_RSVD_MASK  0xFF0ull  /* bits 11:4 */
+
+/* The calling area (8 bytes at the guest's CAA). */
+struct proto_ca {
+	uint8_t call_pending;
+	uint8_t mem_available;
+	uint8_t no_eoi_required;
+	uint8_t reserved[5];
+};
+
+/* VMSA fields CREATE_VCPU checks. */
+#define VMSA_OFF_VMPL         0x0CAu
+#define VMSA_OFF_EFER         0x0D0u
+#define VMSA_OFF_SEV_FEATURES 0x3B0u
+#define EFER_SVME             (1ull << 12)
+
+struct proto_regs {
+	uint64_t rax, rcx, rdx, r8;
+};
+
+struct proto_vcpu_slot {
+	uint64_t vmsa, caa;  /* GPAs */
+	uint32_t apic_id;
+	bool used;
+	bool running;        /* its VMSA is executing: DELETE_VCPU refuses (BUSY) */
+};
+
+struct proto_pin {
+	uint64_t page;
+	uint32_t count;
+};
+
+struct proto_service {
+	uint8_t guid[16];
+	const uint8_t *data;
+	uint32_t len;
+};
+
+struct proto_stats {
+	_Atomic uint64_t calls, pvalidate_entries, refused_unchanged, refused_registered, refused_busy;
+};
+
+struct proto_core {
+	const struct proto_platform *plat;
+	uint64_t range_base[PROTO_MAX_RANGES], range_size[PROTO_MAX_RANGES];
+	unsigned nranges;
+	uint64_t sev_features;       /* what every new VMSA must carry */
+	struct valstate vs;
+	struct spinlock stripe[PROTO_STRIPES];
+	struct spinlock reg_lock;    /* L2 */
+	struct proto_vcpu_slot vcpu[PROTO_MAX_VCPUS];
+	struct proto_pin pin[PROTO_MAX_PINS];
+	struct spinlock pool_lock;   /* L3 */
+	uint64_t pool[PROTO_POOL_MAX]; /* deposited entries: gpa | size bit 0 */
+	unsigned pool_n, pool_reserved;
+	struct proto_service svc[PROTO_MAX_SERVICES];
+	unsigned nsvc;
+	struct proto_stats st;
+};
+
+/* ---- setup (single-threaded) ---- */
+/* Guest memory = the given ranges (page aligned); anything else is SVSM or MMIO. 0 or -1. */
+int proto_init(struct proto_core *c, const struct proto_platform *plat, const uint64_t *base,
+	       const uint64_t *size, unsigned n, uint64_t sev_features);
+void proto_destroy(struct proto_core *c);
+/* Records pages validated before the core started (launch): tracker only. 0 or -1. */
+int proto_mark_validated(struct proto_core *c, uint64_t gpa, uint64_t len);
+/* Registers a vCPU that exists at launch (its VMSA is running). Returns the slot or -1. */
+int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint32_t apic_id);
+int proto_add_service(struct proto_core *c, const uint8_t guid[16], const uint8_t *data, uint32_t len);
+
+/* ---- requests (any number of vCPUs concurrently; each vCPU one call at a time) ---- */
+/* The request loop's step for vCPU slot: if its calling area has call_pending set,
+ * clears it, dispatches *r and returns true; false if there was no call. */
+bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs *r);
+/* Dispatches one call (RAX = protocol << 32 | call) for vCPU slot; result in r->rax. */
+void proto_dispatch(struct proto_core *c, unsigned slot, struct proto_regs *r);
+
+/* ---- introspection, for tests and the self-test ---- */
+/* Slot of the vCPU whose VMSA is at vmsa, or -1. */
+int proto_find_vcpu(struct proto_core *c, uint64_t vmsa);
+/* Caller holds the page's stripe lock (tests: or no call is in flight). */
+bool proto_page_registered(struct proto_core *c, uint64_t page, bool *is_vmsa);
+struct spinlock *proto_stripe_lock(struct proto_core *c, uint64_t gpa);
+bool proto_in_guest(const struct proto_core *c, uint64_t gpa, uint64_t len);
+
+/* Internals shared between the protocol files. */
+void proto_lock(struct proto_core *c, struct spinlock *l);
+uint32_t proto_core_call(struct proto_core *c, unsigned slot, uint32_t call, struct proto_regs *r);
+uint32_t proto_attest_call(struct proto_core *c, uint32_t call, struct proto_regs *r);
+/* Pins [gpa, gpa+len) (at most 8 pages) for the SVSM to read/write: each page must be
+ * validated guest memory, not deposited, not a VMSA. Returns SVSM_SUCCESS or an error;
+ * on success *p points at the memory and proto_unpin must follow. */
+uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len, bool writable, void **p);
+void proto_unpin(struct proto_core *c, uint64_t gpa, uint64_t len);
+
+#endif

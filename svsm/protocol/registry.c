@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * registry.c — setup, guest-memory bounds, stripe locks, and the registry of
+ * VMSAs, calling areas and pinned pages (lock order: proto.h).
+ */
+#include "proto.h"
+
+#include "../lib/string.h"
+
+#define PAGE 4096ull
+
+void proto_lock(struct proto_core *c, struct spinlock *l)
+{
+	spin_lock(l, c->plat->relax, c->plat->ctx);
+}
+
+struct spinlock *proto_stripe_lock(struct proto_core *c, uint64_t gpa)
+{
+	return &c->stripe[(gpa >> 21) % PROTO_STRIPES];
+}
+
+bool proto_in_guest(const struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	if (!len || gpa + len < gpa)
+		return false;
+	for (unsigned i = 0; i < c->nranges; i++)
+		if (gpa >= c->range_base[i] && gpa + len <= c->range_base[i] + c->range_size[i])
+			return true;
+	return false;
+}
+
+int proto_init(struct proto_core *c, const struct proto_platform *plat, const uint64_t *base,
+	       const uint64_t *size, unsigned n, uint64_t sev_features)
+{
+	memset(c, 0, sizeof(*c));
+	c->plat = plat;
+	c->sev_features = sev_features;
+	if (n > PROTO_MAX_RANGES)
+		return -1;
+	uint64_t limit = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if ((base[i] | size[i]) & (PAGE - 1) || !size[i] || base[i] + size[i] < base[i])
+			return -1;
+		c->range_base[i] = base[i];
+		c->range_size[i] = size[i];
+		if (base[i] + size[i] > limit)
+			limit = base[i] + size[i];
+	}
+	c->nranges = n;
+	for (unsigned i = 0; i < PROTO_STRIPES; i++)
+		spin_init(&c->stripe[i]);
+	spin_init(&c->reg_lock);
+	spin_init(&c->pool_lock);
+	return vs_init(&c->vs, plat, limit);
+}
+
+void proto_destroy(struct proto_core *c)
+{
+	vs_destroy(&c->vs);
+}
+
+int proto_mark_validated(struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	if (!proto_in_guest(c, gpa, len) || (gpa | len) & (PAGE - 1))
+		return -1;
+	for (uint64_t a = gpa; a < gpa + len;) {
+		uint64_t chunk_end = (a | 0x1FFFFFull) + 1, end = gpa + len < chunk_end ? gpa + len : chunk_end;
+		if (vs_set_valid(&c->vs, a, (unsigned)((end - a) / PAGE), true))
+			return -1;
+		a = end;
+	}
+	return 0;
+}
+
+int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint32_t apic_id)
+{
+	for (unsigned i = 0; i < PROTO_MAX_VCPUS; i++) {
+		if (c->vcpu[i].used)
+			continue;
+		c->vcpu[i] = (struct proto_vcpu_slot){ vmsa, caa, apic_id, true, true };
+		return (int)i;
+	}
+	return -1;
+}
+
+int proto_add_service(struct proto_core *c, const uint8_t guid[16], const uint8_t *data, uint32_t len)
+{
+	if (c->nsvc >= PROTO_MAX_SERVICES)
+		return -1;
+	struct proto_service *s = &c->svc[c->nsvc++];
+	memcpy(s->guid, guid, 16);
+	s->data = data;
+	s->len = len;
+	return 0;
+}
+
+int proto_find_vcpu(struct proto_core *c, uint64_t vmsa)
+{
+	int r = -1;
+	proto_lock(c, &c->reg_lock);
+	for (unsigned i = 0; i < PROTO_MAX_VCPUS && r < 0; i++)
+		if (c->vcpu[i].used && c->vcpu[i].vmsa == vmsa)
+			r = (int)i;
+	spin_unlock(&c->reg_lock);
+	return r;
+}
+
+/* Registry lock held. */
+static bool registered_locked(struct proto_core *c, uint64_t page, bool *is_vmsa)
+{
+	for (unsigned i = 0; i < PROTO_MAX_VCPUS; i++) {
+		if (!c->vcpu[i].used)
+			continue;
+		if (c->vcpu[i].vmsa == page) {
+			if (is_vmsa)
+				*is_vmsa = true;
+			return true;
+		}
+		if ((c->vcpu[i].caa & ~(PAGE - 1)) == page) {
+			if (is_vmsa)
+				*is_vmsa = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool proto_page_registered(struct proto_core *c, uint64_t page, bool *is_vmsa)
+{
+	proto_lock(c, &c->reg_lock);
+	bool r = registered_locked(c, page, is_vmsa);
+	spin_unlock(&c->reg_lock);
+	return r;
+}
+
+uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len, bool writable, void **p)
+{
+	(void)writable;
+	if (!len || !proto_in_guest(c, gpa, len))
+		return SVSM_ERR_INVALID_ADDRESS;
+	uint64_t first = gpa & ~(PAGE - 1), last = (gpa + len - 1) & ~(PAGE - 1);
+	if ((last - first) / PAGE >= 8)
+		return SVSM_ERR_INVALID_PARAMETER;
+	uint32_t rc = SVSM_SUCCESS;
+	uint64_t page;
+	for (page = first; page <= last; page += PAGE) {
+		struct spinlock *l = proto_stripe_lock(c, page);
+		proto_lock(c, l);
+		if (!vs_valid(&c->vs, page) || vs_owned(&c->vs, page)) {
+			rc = SVSM_ERR_INVALID_ADDRESS;
+		} else {
+			proto_lock(c, &c->reg_lock);
+			bool vmsa = false;
+			if (registered_locked(c, page, &vmsa) && vmsa) {
+				rc = SVSM_ERR_INVALID_ADDRESS;
+			} else {
+				unsigned i, freei = PROTO_MAX_PINS;
+				for (i = 0; i < PROTO_MAX_PINS; i++) {
+					if (c->pin[i].count && c->pin[i].page == page)
+						break;
+					if (!c->pin[i].count && freei == PROTO_MAX_PINS)
+						freei = i;
+				}
+				if (i == PROTO_MAX_PINS) {
+					if (freei == PROTO_MAX_PINS)
+						rc = SVSM_ERR_BUSY;
+					else
+						c->pin[i = freei].page = page;
+				}
+				if (rc == SVSM_SUCCESS)
+					c->pin[i].count++;
+			}
+			spin_unlock(&c->reg_lock);
+		}
+		spin_unlock(l);
+		if (rc != SVSM_SUCCESS)
+			break;
+	}
+	if (rc != SVSM_SUCCESS) {
+		if (page > first)
+			proto_unpin(c, first, page - first);
+		return rc;
+	}
+	*p = c->plat->map(c->plat->ctx, gpa, len);
+	if (!*p) {
+		proto_unpin(c, gpa, len);
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
+	return SVSM_SUCCESS;
+}
+
+void proto_unpin(struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	uint64_t first = gpa & ~(PAGE - 1), last = (gpa + len - 1) & ~(PAGE - 1);
+	proto_lock(c, &c->reg_lock);
+	for (uint64_t page = first; page <= last; page += PAGE)
+		for (unsigned i = 0; i < PROTO_MAX_PINS; i++)
+			if (c->pin[i].count && c->pin[i].page == page) {
+				c->pin[i].count--;
+				break;
+			}
+	spin_unlock(&c->reg_lock);
+}
+
+/* Registry lock held: 1 if any page of [gpa, gpa+len) is a VMSA or CA, 2 if pinned, 0 if free. */
+int proto_conflict_locked(struct proto_core *c, uint64_t gpa, uint64_t len);
+int proto_conflict_locked(struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < PROTO_MAX_VCPUS; i++) {
+		if (!c->vcpu[i].used)
+			continue;
+		uint64_t v = c->vcpu[i].vmsa, a = c->vcpu[i].caa & ~(PAGE - 1);
+		if ((v >= gpa && v < gpa + len) || (a >= gpa && a < gpa + len))
+			return 1;
+	}
+	for (unsigned i = 0; i < PROTO_MAX_PINS; i++)
+		if (c->pin[i].count && c->pin[i].page >= gpa && c->pin[i].page < gpa + len)
+			return 2;
+	return 0;
+}

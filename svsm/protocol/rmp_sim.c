@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/* rmp_sim.c — see rmp_sim.h. One lock: each instruction is atomic, as in hardware. */
+#include "rmp_sim.h"
+
+#include "../lib/string.h"
+
+#define PAGE 4096ull
+#define JUNK 0xA5
+
+static void lock(struct rmp_sim *s)
+{
+	spin_lock(&s->lock, 0, 0);
+}
+
+void rmp_sim_init(struct rmp_sim *s, uint64_t base, uint64_t npages, uint8_t *mem, struct rmp_sim_page *pg,
+		  uint8_t *large)
+{
+	s->base = base;
+	s->npages = npages;
+	s->mem = mem;
+	s->pg = pg;
+	s->large = large;
+	s->svsm_base = s->svsm_size = 0;
+	spin_init(&s->lock);
+	atomic_init(&s->v_double, 0);
+	atomic_init(&s->v_vmsa, 0);
+	atomic_init(&s->v_svsm, 0);
+	atomic_init(&s->v_unzeroed, 0);
+	atomic_init(&s->n_pvalidate, 0);
+	atomic_init(&s->n_rmpadjust, 0);
+	memset(mem, JUNK, npages * PAGE); /* what was there before: never assume zero */
+	memset(pg, 0, npages * sizeof(*pg));
+	memset(large, 0, (npages + 511) / 512);
+	for (uint64_t i = 0; i < npages; i++)
+		pg[i].secret = 1;
+}
+
+static bool in_range(const struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	return gpa >= s->base && len <= s->npages * PAGE && gpa - s->base <= s->npages * PAGE - len;
+}
+
+static uint64_t idx(const struct rmp_sim *s, uint64_t gpa)
+{
+	return (gpa - s->base) / PAGE;
+}
+
+static bool touches_svsm(const struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	return s->svsm_size && gpa < s->svsm_base + s->svsm_size && s->svsm_base < gpa + len;
+}
+
+void rmp_sim_prevalidate(struct rmp_sim *s, uint64_t gpa, uint64_t npages, unsigned vmpl, unsigned perms)
+{
+	lock(s);
+	for (uint64_t i = 0; i < npages; i++) {
+		struct rmp_sim_page *p = &s->pg[idx(s, gpa) + i];
+		p->valid = 1;
+		p->secret = 0; /* measured launch content belongs to the guest */
+		if (vmpl >= 1 && vmpl <= 3)
+			p->perm[vmpl] = (uint8_t)perms;
+	}
+	spin_unlock(&s->lock);
+}
+
+bool rmp_sim_make_large(struct rmp_sim *s, uint64_t gpa)
+{
+	if ((gpa & 0x1FFFFF) || !in_range(s, gpa, 512 * PAGE) || ((gpa - s->base) & 0x1FFFFF))
+		return false;
+	lock(s);
+	bool ok = true;
+	for (uint64_t i = idx(s, gpa); i < idx(s, gpa) + 512 && ok; i++)
+		ok = !s->pg[i].valid && !s->pg[i].vmsa;
+	if (ok) {
+		for (uint64_t i = idx(s, gpa); i < idx(s, gpa) + 512; i++)
+			s->pg[i].perm[1] = s->pg[i].perm[2] = s->pg[i].perm[3] = 0;
+		s->large[idx(s, gpa) / 512] = 1;
+	}
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+/* Size rules shared by both instructions; lock held. Returns RMP_OK to go on. */
+static enum rmp_result size_rules(struct rmp_sim *s, uint64_t gpa, bool huge)
+{
+	uint64_t len = huge ? 512 * PAGE : PAGE;
+	if ((gpa & (len - 1)) || !in_range(s, gpa, len) || ((gpa - s->base) & (len - 1)))
+		return RMP_FAIL_INPUT;
+	uint8_t *lg = &s->large[idx(s, gpa) / 512];
+	if (huge && !*lg)
+		return RMP_FAIL_SIZEMISMATCH;
+	if (!huge && *lg)
+		*lg = 0; /* PSMASH by the hypervisor: 512 entries with the same state */
+	return RMP_OK;
+}
+
+enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bool validate)
+{
+	atomic_fetch_add(&s->n_pvalidate, 1);
+	lock(s);
+	enum rmp_result r = size_rules(s, gpa, huge);
+	if (r != RMP_OK)
+		goto out;
+	uint64_t n = huge ? 512 : 1, first = idx(s, gpa);
+	if (touches_svsm(s, gpa, n * PAGE))
+		atomic_fetch_add(&s->v_svsm, 1);
+	for (uint64_t i = first; i < first + n; i++)
+		if (s->pg[i].vmsa)
+			atomic_fetch_add(&s->v_vmsa, 1);
+	/* A 2 MiB entry has one state; a 4 KiB entry is its own. */
+	if (s->pg[first].valid == validate) {
+		atomic_fetch_add(&s->v_double, 1);
+		r = RMP_UNCHANGED;
+		goto out;
+	}
+	for (uint64_t i = first; i < first + n; i++) {
+		s->pg[i].valid = validate;
+		s->pg[i].secret = 1;
+		if (!validate) /* the hypervisor may now do anything with it */
+			memset(s->mem + i * PAGE, JUNK, PAGE);
+	}
+out:
+	spin_unlock(&s->lock);
+	return r;
+}
+
+enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
+				  bool vmsa)
+{
+	atomic_fetch_add(&s->n_rmpadjust, 1);
+	if (vmpl < 1 || vmpl > 3)
+		return RMP_FAIL_PERMISSION;
+	lock(s);
+	enum rmp_result r = size_rules(s, gpa, huge);
+	if (r != RMP_OK)
+		goto out;
+	uint64_t n = huge ? 512 : 1, first = idx(s, gpa);
+	if (touches_svsm(s, gpa, n * PAGE))
+		atomic_fetch_add(&s->v_svsm, 1);
+	if (!s->pg[first].valid || (vmsa && huge)) {
+		r = RMP_FAIL_INPUT;
+		goto out;
+	}
+	for (uint64_t i = first; i < first + n; i++) {
+		struct rmp_sim_page *p = &s->pg[i];
+		bool had = p->perm[1] | p->perm[2] | p->perm[3];
+		if (perms && !had && p->secret)
+			atomic_fetch_add(&s->v_unzeroed, 1);
+		p->perm[vmpl] = (uint8_t)perms;
+		p->vmsa = vmsa;
+		if (!(p->perm[1] | p->perm[2] | p->perm[3]) && !vmsa)
+			p->secret = 1; /* only the SVSM sees it now: it may hold SVSM data */
+	}
+out:
+	spin_unlock(&s->lock);
+	return r;
+}
+
+void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	return in_range(s, gpa, len) ? s->mem + (gpa - s->base) : 0;
+}
+
+void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	if (!in_range(s, gpa, len))
+		return;
+	lock(s);
+	memset(s->mem + (gpa - s->base), 0, len);
+	for (uint64_t a = (gpa + PAGE - 1) & ~(PAGE - 1); a + PAGE <= gpa + len; a += PAGE)
+		s->pg[idx(s, a)].secret = 0;
+	spin_unlock(&s->lock);
+}
+
+bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const void *data, uint64_t len)
+{
+	if (!in_range(s, gpa, len) || vmpl < 1 || vmpl > 3 || !len)
+		return false;
+	lock(s);
+	bool ok = true;
+	for (uint64_t a = gpa & ~(PAGE - 1); a < gpa + len && ok; a += PAGE) {
+		const struct rmp_sim_page *p = &s->pg[idx(s, a)];
+		ok = p->valid && (p->perm[vmpl] & RMP_PERM_WRITE) && !p->vmsa;
+	}
+	if (ok)
+		memcpy(s->mem + (gpa - s->base), data, len);
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+struct rmp_sim_page rmp_sim_get(struct rmp_sim *s, uint64_t gpa)
+{
+	lock(s);
+	struct rmp_sim_page p = s->pg[idx(s, gpa)];
+	spin_unlock(&s->lock);
+	return p;
+}
+
+uint64_t rmp_sim_violations(struct rmp_sim *s)
+{
+	return atomic_load(&s->v_double) + atomic_load(&s->v_vmsa) + atomic_load(&s->v_svsm) +
+	       atomic_load(&s->v_unzeroed);
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* rmp_model.c — see rmp_model.h. */
+#include "rmp_model.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static enum rmp_result m_pvalidate(void *ctx, uint64_t gpa, bool huge, bool validate)
+{
+	return rmp_sim_pvalidate(&((struct rmp_model *)ctx)->sim, gpa, huge, validate);
+}
+
+static enum rmp_result m_rmpadjust(void *ctx, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms, bool vmsa)
+{
+	return rmp_sim_rmpadjust(&((struct rmp_model *)ctx)->sim, gpa, huge, vmpl, perms, vmsa);
+}
+
+static void *m_map(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return rmp_sim_map(&((struct rmp_model *)ctx)->sim, gpa, len);
+}
+
+static void m_zero(void *ctx, uint64_t gpa, uint64_t len)
+{
+	rmp_sim_zero(&((struct rmp_model *)ctx)->sim, gpa, len);
+}
+
+static int m_report(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t cap, uint32_t *len)
+{
+	(void)ctx;
+	if (cap < RMP_MODEL_REPORT_SIZE)
+		return -1;
+	memset(out, 0, RMP_MODEL_REPORT_SIZE);
+	out[0] = 2;                  /* version */
+	memcpy(out + 0x50, data, 64); /* REPORT_DATA */
+	*len = RMP_MODEL_REPORT_SIZE;
+	return 0;
+}
+
+static void *m_alloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return calloc(1, n);
+}
+
+static void m_free(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	(void)n;
+	free(p);
+}
+
+static void m_relax(void *ctx)
+{
+	(void)ctx;
+	sched_yield();
+}
+
+struct rmp_model *rmp_model_new(uint64_t base, uint64_t npages, uint64_t svsm_base, uint64_t svsm_size)
+{
+	struct rmp_model *m = calloc(1, sizeof(*m));
+	uint8_t *mem = malloc(npages * 4096);
+	struct rmp_sim_page *pg = malloc(npages * sizeof(*pg));
+	uint8_t *large = malloc((npages + 511) / 512);
+	if (!m || !mem || !pg || !large) {
+		free(m);
+		free(mem);
+		free(pg);
+		free(large);
+		return NULL;
+	}
+	rmp_sim_init(&m->sim, base, npages, mem, pg, large);
+	m->sim.svsm_base = svsm_base;
+	m->sim.svsm_size = svsm_size;
+	m->plat = (struct proto_platform){ m, m_pvalidate, m_rmpadjust, m_map, m_zero, m_report, m_alloc, m_free,
+					   m_relax };
+	return m;
+}
+
+void rmp_model_free(struct rmp_model *m)
+{
+	if (!m)
+		return;
+	free(m->sim.mem);
+	free(m->sim.pg);
+	free(m->sim.large);
+	free(m);
+}
+
+unsigned rmp_model_check_chunk(struct rmp_model *m, struct proto_core *c, uint64_t gpa, char *why, size_t whylen)
+{
+	unsigned bad = 0;
+	uint64_t start = gpa & ~0x1FFFFFull;
+#define FAIL(...)                                                    \
+	do {                                                         \
+		if (!bad++ && why)                                   \
+			snprintf(why, whylen, __VA_ARGS__);          \
+	} while (0)
+	for (uint64_t a = start; a < start + (2ull << 20); a += 4096) {
+		if (a < m->sim.base || a >= m->sim.base + m->sim.npages * 4096)
+			continue;
+		struct rmp_sim_page p = rmp_sim_get(&m->sim, a);
+		bool svsm = m->sim.svsm_size && a >= m->sim.svsm_base && a < m->sim.svsm_base + m->sim.svsm_size;
+		if (svsm)
+			continue;
+		bool tv = vs_valid(&c->vs, a), owned = vs_owned(&c->vs, a), is_vmsa = false;
+		bool reg = proto_page_registered(c, a, &is_vmsa);
+		unsigned gperm = p.perm[1] | p.perm[2] | p.perm[3];
+		if (tv != (bool)p.valid)
+			FAIL("0x%llx: tracker says %s, RMP says %s", (unsigned long long)a, tv ? "valid" : "invalid",
+			     p.valid ? "valid" : "invalid");
+		if (gperm && !p.valid)
+			FAIL("0x%llx: guest access to an unvalidated page", (unsigned long long)a);
+		if (owned && gperm)
+			FAIL("0x%llx: deposited page visible to the guest", (unsigned long long)a);
+		if (owned && !p.valid)
+			FAIL("0x%llx: deposited page not validated", (unsigned long long)a);
+		if (gperm && p.secret)
+			FAIL("0x%llx: guest sees unzeroed SVSM content", (unsigned long long)a);
+		if (reg && is_vmsa && (!p.vmsa || !p.valid))
+			FAIL("0x%llx: registered VMSA without VMSA bit or validation", (unsigned long long)a);
+		if (reg && !is_vmsa && !p.valid)
+			FAIL("0x%llx: registered calling area not validated", (unsigned long long)a);
+		if (p.vmsa && !(reg && is_vmsa))
+			FAIL("0x%llx: VMSA bit on an unregistered page", (unsigned long long)a);
+		if (p.vmsa && (gperm & RMP_PERM_WRITE))
+			FAIL("0x%llx: VMSA writable by the guest", (unsigned long long)a);
+	}
+#undef FAIL
+	return bad;
+}
