@@ -44,7 +44,7 @@ BENCH_PAGES ?= 25600
 BENCH_JOBS ?= 0
 
 .PHONY: bench
-bench: $(B)/bin/igvmmeasure $(B)/bench/mkbigigvm
+bench: bench-svsm $(B)/bin/igvmmeasure $(B)/bench/mkbigigvm
 	@B="$(B)" BENCH_PAGES="$(BENCH_PAGES)" BENCH_JOBS="$(BENCH_JOBS)" sh bench/run-bench.sh
 
 $(B)/bench/mkbigigvm: $(call rel_objs,bench/mkbigigvm.c $(MEASURE_LIB_SRC))
