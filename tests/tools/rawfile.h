@@ -161,7 +161,7 @@ __attribute__((unused)) static bool rf_find(const uint8_t *b, size_t len, uint32
 #define RB_MAX_FIXUPS 64
 
 struct rb {
-	uint32_t version, arch;
+	uint32_t version, arch, page_size;
 	struct ib_buf vh;    /* the variable-header section */
 	struct ib_buf data;  /* the file-data section */
 	struct {
@@ -176,6 +176,7 @@ __attribute__((unused)) static void rb_init(struct rb *r, uint32_t version, uint
 	memset(r, 0, sizeof(*r));
 	r->version = version;
 	r->arch = arch;
+	r->page_size = 4096;
 }
 
 __attribute__((unused)) static void rb_free(struct rb *r)
@@ -230,7 +231,7 @@ __attribute__((unused)) static bool rb_finish(struct rb *r, struct ib_buf *out)
 	rf_wr32(h, 12, (uint32_t)r->vh.len);
 	rf_wr32(h, 16, (uint32_t)(fixed + r->vh.len + r->data.len));
 	rf_wr32(h, 0x18, r->arch);
-	rf_wr32(h, 0x1C, 4096);
+	rf_wr32(h, 0x1C, r->page_size);
 	ib_buf_append(out, h, fixed);
 	ib_buf_append(out, r->vh.p, r->vh.len);
 	ib_buf_append(out, r->data.p, r->data.len);
