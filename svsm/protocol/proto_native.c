@@ -69,6 +69,12 @@ static void n_free(void *ctx, void *p, size_t n)
 	palloc_free(&mm.pool, pa, (n + PAGE_SIZE - 1) / PAGE_SIZE);
 }
 
+/* The simulated RMP has no TLB; the count lets the self-test see the core asked. */
+static void n_flush(void *ctx, uint64_t gpa, uint64_t len)
+{
+	rmp_sim_flush(ctx, gpa, len);
+}
+
 static void n_relax(void *ctx)
 {
 	(void)ctx;
@@ -84,7 +90,7 @@ int proto_native_init(struct rmp_sim *sim, struct proto_platform *plat, uint64_t
 		return -1;
 	rmp_sim_init(sim, base, npages, mem, pg, large);
 	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_map, n_zero, n_report, n_alloc, n_free,
-					 n_relax };
+					 n_relax, n_flush };
 	return 0;
 }
 

@@ -34,6 +34,9 @@ struct proto_platform {
 	void *(*alloc)(void *ctx, size_t bytes); /* zeroed; NULL when out of memory */
 	void (*free)(void *ctx, void *p, size_t bytes);
 	void (*relax)(void *ctx); /* while spinning */
+	/* After a page's guest access was revoked or it was rescinded: no TLB anywhere may
+	 * still translate to [gpa, gpa+len) with the old permissions when this returns. */
+	void (*flush)(void *ctx, uint64_t gpa, uint64_t len);
 };
 
 #endif

@@ -172,6 +172,13 @@ void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 	spin_unlock(&s->lock);
 }
 
+void rmp_sim_flush(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	(void)gpa;
+	(void)len;
+	atomic_fetch_add(&s->n_flush, 1);
+}
+
 bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const void *data, uint64_t len)
 {
 	if (!in_range(s, gpa, len) || vmpl < 1 || vmpl > 3 || !len)

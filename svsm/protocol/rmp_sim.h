@@ -44,7 +44,7 @@ struct rmp_sim {
 	uint64_t svsm_base, svsm_size;
 	struct spinlock lock;
 	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed;
-	_Atomic uint64_t n_pvalidate, n_rmpadjust;
+	_Atomic uint64_t n_pvalidate, n_rmpadjust, n_flush;
 };
 
 /* Storage from the caller; all pages start unvalidated, no access, 4 KiB entries, junk content. */
@@ -59,6 +59,8 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 				  bool vmsa);
 void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len);
 void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len);
+/* TLB shootdown for [gpa, gpa+len) (the model has no TLB: counted). */
+void rmp_sim_flush(struct rmp_sim *s, uint64_t gpa, uint64_t len);
 /* A write by the guest at vmpl: false (nothing written) when the RMP forbids it. */
 bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const void *data, uint64_t len);
 struct rmp_sim_page rmp_sim_get(struct rmp_sim *s, uint64_t gpa);

@@ -52,6 +52,11 @@ static void m_free(void *ctx, void *p, size_t n)
 	free(p);
 }
 
+static void m_flush(void *ctx, uint64_t gpa, uint64_t len)
+{
+	rmp_sim_flush(&((struct rmp_model *)ctx)->sim, gpa, len);
+}
+
 static void m_relax(void *ctx)
 {
 	(void)ctx;
@@ -75,7 +80,7 @@ struct rmp_model *rmp_model_new(uint64_t base, uint64_t npages, uint64_t svsm_ba
 	m->sim.svsm_base = svsm_base;
 	m->sim.svsm_size = svsm_size;
 	m->plat = (struct proto_platform){ m, m_pvalidate, m_rmpadjust, m_map, m_zero, m_report, m_alloc, m_free,
-					   m_relax };
+					   m_relax, m_flush };
 	return m;
 }
 
