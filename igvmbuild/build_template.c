@@ -218,6 +218,12 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 		if ((k = build_xml_child(n, "version"))) {
 			if ((r = num_text(tpath, k, UINT32_MAX, &v)))
 				return r;
+			/* The SNP ABI defines ID block version 1 only; firmware refuses others at launch. */
+			if (v != 1) {
+				ib_err("%s:%d: element <version>: ID block version %llu is not 1, the only version the SNP ABI defines",
+				       tpath, build_xml_line(k), (unsigned long long)v);
+				return IB_EXIT_INVALID;
+			}
 			c->id_version = (uint32_t)v;
 		}
 		if ((k = build_xml_child(n, "svn"))) {

@@ -262,6 +262,14 @@ refuse "an unknown platform" 2 "unknown platform" $TT --platform tdx
 refuse "--author-key without --id-key" 2 "need an ID key" $TT --author-key "$FX/id.pem"
 refuse "an ID block version other than 1" 2 "id-version: the ID block version must be 1" $TT \
 	--id-key "$FX/id.pem" --id-version 2
+if [ -r "$FX/id.pem" ]; then
+	sed 's|</igvmbuild-template>|<id-block><id-key>id.pem</id-key><version>2</version></id-block></igvmbuild-template>|' \
+		"$FX/t.xml" >"$FX/bad-idv.xml"
+	refuse "a template ID block version other than 1" 1 "bad-idv.xml:[0-9]*: element <version>: ID block version 2 is not 1" \
+		-t "$FX/bad-idv.xml"
+else
+	skip "openssl not available"
+fi
 
 # An existing output survives a failed build untouched.
 cp "$O/a.igvm" "$O/keep.igvm"
