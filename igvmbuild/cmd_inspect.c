@@ -703,12 +703,15 @@ enum page_kind {
 	KIND_SHARED,
 	KIND_SECRETS,
 	KIND_CPUID,
+	KIND_PARAMETER, /* a PARAMETER_INSERT's area: not page data, but memory the file places */
+	KIND_VMSA,      /* an SEV VP context's page */
 	KIND_COUNT
 };
 
 static const char *const kind_names[KIND_COUNT] = {
 	[KIND_NORMAL] = "normal", [KIND_ZERO] = "zero", [KIND_UNMEASURED] = "unmeasured",
 	[KIND_SHARED] = "shared", [KIND_SECRETS] = "secrets", [KIND_CPUID] = "cpuid",
+	[KIND_PARAMETER] = "parameter", [KIND_VMSA] = "vmsa",
 };
 
 /* The kind of a page, in the order measurement code looks at it (§7.1). */
@@ -735,7 +738,7 @@ struct run {
 
 static void emit_run(struct inspect *c, const struct run *r)
 {
-	uint64_t end = r->last + (IGVM_PAGE_SIZE - 1);
+	uint64_t end = r->last <= UINT64_MAX - (IGVM_PAGE_SIZE - 1) ? r->last + (IGVM_PAGE_SIZE - 1) : UINT64_MAX;
 	if (emit_is_json(c->e)) {
 		emit_begin_inline(c->e, NULL);
 		emit_hex(c->e, "start", r->start, 16);
@@ -771,14 +774,30 @@ static void emit_platform_summary(struct inspect *c, const struct igvm_header *p
 		const struct igvm_header *h = &f->hdr[i];
 		if (!h->known)
 			continue;
+		/* Inserted areas and VMSA pages are listed as their own runs, in file order. */
+		struct run placed = { 0 };
 		if (h->type == IGVM_VHT_PARAMETER_INSERT && (h->body.insert.compatibility_mask & mask)) {
 			uint64_t size;
-			if (area_size(c, h->body.insert.parameter_area_index, &size))
+			if (area_size(c, h->body.insert.parameter_area_index, &size) && size) {
 				insert_pages += size / IGVM_PAGE_SIZE;
+				uint64_t gpa = h->body.insert.gpa, span = size - IGVM_PAGE_SIZE;
+				/* The reader does not bound gpa + size for inspect: clamp rather than wrap. */
+				placed = (struct run){ true, gpa, gpa <= UINT64_MAX - span ? gpa + span : UINT64_MAX,
+						       size / IGVM_PAGE_SIZE, KIND_PARAMETER };
+			}
 		} else if (h->type == IGVM_VHT_VP_CONTEXT && h->body.vp.compatibility_mask == mask) {
 			vp_contexts++;
-			if (type == IGVM_PLATFORM_SEV_SNP || type == IGVM_PLATFORM_SEV_ES)
+			if (type == IGVM_PLATFORM_SEV_SNP || type == IGVM_PLATFORM_SEV_ES) {
 				vmsas++;
+				placed = (struct run){ true, h->body.vp.gpa, h->body.vp.gpa, 1, KIND_VMSA };
+			}
+		}
+		if (placed.open) {
+			if (run.open)
+				emit_run(c, &run);
+			emit_run(c, &placed);
+			run.open = false;
+			continue;
 		}
 		if (h->type != IGVM_VHT_PAGE_DATA || !(h->body.page.compatibility_mask & mask))
 			continue;

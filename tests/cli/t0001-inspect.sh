@@ -96,11 +96,23 @@ types = [h["type"] for h in hs]
 for t in ("PARAMETER_AREA", "VP_COUNT_PARAMETER", "MEMORY_MAP", "ENVIRONMENT_INFO_PARAMETER", "PARAMETER_INSERT", "REQUIRED_MEMORY"):
     assert t in types, t
 assert doc["file"]["header_counts"]["platform"] == 1
+if len(sys.argv) > 2:
+    # The summary lists the inserted parameter areas and the VMSA page as ranges of their own.
+    (plat,) = doc["summary"]["platforms"].values()
+    rs = plat["ranges"]
+    ins = [h for h in hs if h["type"] == "PARAMETER_INSERT"]
+    par = [r for r in rs if r["kind"] == "parameter"]
+    assert len(par) == len(ins) and sorted(num(r["start"]) for r in par) == sorted(num(h["gpa"]) for h in ins), (par, ins)
+    vm = [r for r in rs if r["kind"] == "vmsa"]
+    assert [(num(r["start"]), num(r["end"]), r["pages"]) for r in vm] == [(0xFFFFFFFFF000, 0xFFFFFFFFFFFF, 1)], vm
 EOF
 	t_check "JSON: snp-kvm has its parameters and the VMSA last at 0xFFFFFFFFF000" \
 		python3 "$T_TMP/snp.py" "$T_OUT" 2>"$T_TMP/py.err" || t_diag "$T_TMP/py.err"
+	t_check "JSON summary: parameter inserts and the VMSA page are ranges of their own" \
+		python3 "$T_TMP/snp.py" "$T_OUT" summary 2>"$T_TMP/py.err" || t_diag "$T_TMP/py.err"
 else
 	t_skip "python3 not installed: JSON contents not checked"
+	t_skip "python3 not installed: JSON summary not checked"
 	t_check "JSON output holds the page's SHA-256 (grep)" grep -q -F "$page3_sha" "$T_OUT"
 fi
 
