@@ -1,9 +1,94 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * core.c — the core protocol (SVSM spec, "Core Protocol", protocol 0):
- * REMAP_CA, PVALIDATE, CREATE_VCPU, DELETE_VCPU, DEPOSIT_MEM, WITHDRAW_MEM
- * (QUERY_PROTOCOL and CONFIGURE_VTOM are in dispatch.c). Guarantees and
- * locking: proto.h.
+ * core.c — the core protocol (protocol 0): REMAP_CA, PVALIDATE, CREATE_VCPU,
+ * DELETE_VCPU, DEPOSIT_MEM, WITHDRAW_MEM (QUERY_PROTOCOL and CONFIGURE_VTOM
+ * are in dispatch.c). Guarantees and locking: proto.h.
+ *
+ * Checked against the primary sources, in this order of authority: the AMD
+ * "Secure VM Service Module for SEV-SNP Guests" spec (pub. 58019, rev. 1.00,
+ * July 2023 — the table numbers below are its; read through a faithful
+ * translation of chapters 5–6, the English PDF text was not available), the
+ * AMD reference SVSM (AMD/IBM linux-svsm, src/protocols/core.rs), Linux
+ * (arch/x86/include/asm/sev.h: struct svsm_pvalidate_call / _entry, result
+ * codes) and COCONUT-SVSM (kernel/src/protocols/core.rs). Where we choose
+ * differently from one of them it says so.
+ *
+ * General rules (§5): an input not meeting its alignment is
+ * SVSM_ERR_INVALID_PARAMETER; a gPA that cannot be accessed (outside guest
+ * memory, SVSM memory, a VMSA) is SVSM_ERR_INVALID_ADDRESS; SVSM_ERR_BUSY is
+ * implementation-defined and must leave nothing half done — we use it for a
+ * page pinned by another call in flight, for a full vCPU table and for a vCPU
+ * deleting itself (below). We never return SVSM_ERR_INCOMPLETE: every list is
+ * processed in one call (allowed: INCOMPLETE is "may", and WITHDRAW_MEM must
+ * never return it).
+ *
+ * REMAP_CA (§6.1): RCX = gPA of the new calling area, 4 KiB aligned (the spec
+ * table; COCONUT accepts 8-byte alignment, the AMD reference SVSM wants 4 KiB
+ * like the spec). On success the new area's CALL_PENDING is set to 0 and the
+ * old area is no longer touched (it is released from the registry).
+ *
+ * PVALIDATE (§6.2, Table 6): RCX = gPA (8-byte aligned) of {u16 entries,
+ * u16 next, u32 reserved, u64 entry[]}; the list must not cross its 4 KiB
+ * page, entries >= 1 and next < entries, else INVALID_PARAMETER. Entry bits
+ * 1:0 page size (0 = 4 KiB, 1 = 2 MiB, other values INVALID_PARAMETER),
+ * bit 2 validate, bit 3 ignore CF (the "unchanged" warning), bits 11:4
+ * reserved, 63:12 gPA page number (bits 20:12 zero for 2 MiB, else
+ * INVALID_PARAMETER). Reserved bits: the spec does not say; Linux writes
+ * them as 0, COCONUT and the AMD SVSM ignore them, we refuse them
+ * (INVALID_PARAMETER) so that a future meaning cannot be misread. On return
+ * `next` is the number of entries done: = entries on success, the failing
+ * entry on an error. An entry touching SVSM memory, a VMSA, a calling area,
+ * deposited memory or anything outside guest memory is INVALID_ADDRESS (the
+ * whole 2 MiB is checked). Rescinding first revokes every VMPL but 0 with
+ * RMPADJUST; validating zeroes the page and then grants full access to the
+ * guest's VMPL and every VMPL above it (1..PROTO_GUEST_VMPL). Hardware
+ * results: CF = 1 without the ignore bit is 0x80001010; EAX != 0 from
+ * PVALIDATE or RMPADJUST is 0x80001000 + EAX (FAIL_INPUT 1, FAIL_PERMISSION
+ * 2, FAIL_SIZEMISMATCH 6); a code outside 0..15 is 0x80001011. The platform
+ * hook reports outcomes as enum rmp_result, so an undefined code inside
+ * 0..15 also comes out as 0x80001011 (the raw EAX does not cross the hook).
+ *
+ * CREATE_VCPU (§6.3): RCX = VMSA gPA, RDX = calling-area gPA (both 4 KiB
+ * aligned, else INVALID_PARAMETER), R8 = APIC ID (32 bits). A gPA that
+ * conflicts with SVSM memory, an active VMSA or an active calling area (or
+ * the two with each other) is INVALID_ADDRESS. Access of all VMPLs but 0 is
+ * taken away before the VMSA is read (we leave the guest VMPL read access:
+ * reading cannot tamper), then VMPL 0 or a VMPL below the caller's, EFER.SVME
+ * clear, or SEV_FEATURES different from the startup vCPU's is
+ * INVALID_PARAMETER. Narrower than the spec: only VMSAs for the guest's own
+ * VMPL (PROTO_GUEST_VMPL) are accepted, as in COCONUT — a VMPL3 vCPU would
+ * need a request loop for VMPL3. A duplicate APIC ID is INVALID_PARAMETER.
+ *
+ * DELETE_VCPU (§6.4): RCX = VMSA gPA (4 KiB aligned). Not a known VMSA, or
+ * the startup vCPU: INVALID_PARAMETER. EFER.SVME is cleared first; a VMSA
+ * that is executing (cannot be stopped) is 0x80001003 (FAIL_INUSE). Then the
+ * page becomes a normal page with full access for VMPL 1..PROTO_GUEST_VMPL.
+ * The spec lets a vCPU delete itself (the call then never returns); that
+ * needs the request loop to stop running the vCPU, which it does not do, so a
+ * vCPU deleting itself gets BUSY (checked before the startup rule).
+ *
+ * DEPOSIT_MEM (§6.5, Table 7): the PVALIDATE list format and rules (entries,
+ * next, page crossing) with entry bits 1:0 size, 11:2 reserved. Memory
+ * already the SVSM's, or overlapping a calling area or VMSA: INVALID_ADDRESS.
+ * The SVSM revokes every VMPL but 0 with RMPADJUST, so the memory must be
+ * validated guest memory (RMPADJUST of an unvalidated page fails); memory
+ * that is not is INVALID_ADDRESS. The pool is PROTO_POOL_MAX deposits; a
+ * deposit beyond it is INVALID_REQUEST.
+ *
+ * WITHDRAW_MEM (§6.6, Table 8): RCX = gPA (8-byte aligned) of {u16 entries
+ * (out), 6 bytes unused, u64 gPA[]}: the SVSM fills in the gPAs of 4 KiB
+ * pages (a 2 MiB deposit comes back page by page, over several calls) and
+ * their count, as many as fit before the 4 KiB boundary; no room at all (gPA
+ * at page offset 0xFF8) is INVALID_PARAMETER, nothing to give back is a count
+ * of 0. No register output. Each page is zeroed (G3) and granted full access
+ * for VMPL 1..PROTO_GUEST_VMPL. Afterwards the startup vCPU's MEM_AVAILABLE
+ * says whether deposited memory remains.
+ *
+ * TLB: wherever a VMPL loses access (RMPADJUST) or a page is rescinded, the
+ * platform's flush runs before the page is handed on and before its stripe
+ * lock is dropped: before the tracker records the rescind, before a deposited
+ * page enters the pool, before a new VMSA's fields are read, before access is
+ * given back on an error path.
  */
 #include "proto.h"
 
@@ -24,23 +109,56 @@ static uint32_t hw_err(enum rmp_result r)
 	case RMP_FAIL_SIZEMISMATCH: return SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH;
 	case RMP_FAIL_UNKNOWN: break;
 	}
-	return SVSM_ERR_PROTOCOL_BASE | 0xFFu;
+	return SVSM_ERR_PVALIDATE_FAIL_OTHER;
 }
 
-/* RMPADJUST of the guest VMPL over a 4 KiB or 2 MiB range; a 2 MiB range the
- * hypervisor keeps as 4 KiB RMP entries is adjusted page by page. */
-static enum rmp_result adjust(struct proto_core *c, uint64_t gpa, bool huge, unsigned perms, bool vmsa)
+static void flush(struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	c->plat->flush(c->plat->ctx, gpa, len);
+}
+
+/* RMPADJUST of one VMPL over a 4 KiB or 2 MiB range; a 2 MiB range the hypervisor
+ * keeps as 4 KiB RMP entries is adjusted page by page. */
+static enum rmp_result adjust(struct proto_core *c, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
+			      bool vmsa)
 {
 	const struct proto_platform *p = c->plat;
-	enum rmp_result r = p->rmpadjust(p->ctx, gpa, huge, PROTO_GUEST_VMPL, perms, vmsa);
+	enum rmp_result r = p->rmpadjust(p->ctx, gpa, huge, vmpl, perms, vmsa);
 	if (r != RMP_FAIL_SIZEMISMATCH || !huge)
 		return r;
 	for (uint64_t a = gpa; a < gpa + HUGE; a += PAGE) {
-		r = p->rmpadjust(p->ctx, a, false, PROTO_GUEST_VMPL, perms, vmsa);
+		r = p->rmpadjust(p->ctx, a, false, vmpl, perms, vmsa);
 		if (r != RMP_OK)
 			return r;
 	}
 	return RMP_OK;
+}
+
+/* Full access for the guest's VMPL and every VMPL above it (spec §6.2). */
+static enum rmp_result grant(struct proto_core *c, uint64_t gpa, bool huge)
+{
+	enum rmp_result r = RMP_OK;
+	for (unsigned v = 1; v <= PROTO_GUEST_VMPL && r == RMP_OK; v++)
+		r = adjust(c, gpa, huge, v, RMP_PERM_ALL, false);
+	return r;
+}
+
+/* No access for any VMPL but 0. The caller flushes, also when this fails half way. */
+static enum rmp_result revoke(struct proto_core *c, uint64_t gpa, bool huge)
+{
+	enum rmp_result r = RMP_OK;
+	for (unsigned v = 1; v <= 3 && r == RMP_OK; v++)
+		r = adjust(c, gpa, huge, v, 0, false);
+	return r;
+}
+
+/* Gives a range whose access was (perhaps partly) taken away back to the guest, zeroed:
+ * the guest gave up its content by asking to rescind or deposit it, and the SVSM may
+ * have seen it in between. Stripe lock held, TLBs flushed since the revocation. */
+static void give_back(struct proto_core *c, uint64_t gpa, bool huge)
+{
+	c->plat->zero(c->plat->ctx, gpa, huge ? HUGE : PAGE);
+	grant(c, gpa, huge);
 }
 
 /* Checks every page of [gpa, gpa+len) (one chunk; stripe lock held) may change hands:
@@ -63,10 +181,65 @@ static uint32_t check_free(struct proto_core *c, uint64_t gpa, uint64_t len)
 	return SVSM_SUCCESS;
 }
 
+/* Takes a validation back that the tracker cannot keep or the grant failed after:
+ * nothing may stay validated that the tracker does not know of (G2). */
+static void undo_validate(struct proto_core *c, uint64_t gpa, bool huge)
+{
+	const struct proto_platform *p = c->plat;
+	uint64_t len = huge ? HUGE : PAGE;
+	revoke(c, gpa, huge);
+	p->pvalidate(p->ctx, gpa, huge, false);
+	flush(c, gpa, len);
+	vs_set_valid(&c->vs, gpa, (unsigned)(len / PAGE), false);
+}
+
+/* Stripe lock held, tracker says unvalidated. */
+static uint32_t validate_locked(struct proto_core *c, uint64_t gpa, bool huge, bool ignore_cf)
+{
+	const struct proto_platform *p = c->plat;
+	uint64_t len = huge ? HUGE : PAGE;
+	unsigned n = (unsigned)(len / PAGE);
+	enum rmp_result r = p->pvalidate(p->ctx, gpa, huge, true);
+	if (r != RMP_OK && r != RMP_UNCHANGED)
+		return hw_err(r);
+	/* Unchanged = validated behind the tracker's back: believe the hardware. */
+	if (vs_set_valid(&c->vs, gpa, n, true)) {
+		undo_validate(c, gpa, huge);
+		return SVSM_ERR_INVALID_REQUEST; /* no memory for the tracker */
+	}
+	if (r == RMP_UNCHANGED && !ignore_cf)
+		return SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
+	/* G3: the page may hold anything (an SVSM page remapped by the hypervisor). */
+	p->zero(p->ctx, gpa, len);
+	r = grant(c, gpa, huge);
+	if (r != RMP_OK) {
+		undo_validate(c, gpa, huge);
+		return hw_err(r);
+	}
+	return SVSM_SUCCESS;
+}
+
+/* Stripe lock held, tracker says validated. */
+static uint32_t rescind_locked(struct proto_core *c, uint64_t gpa, bool huge, bool ignore_cf)
+{
+	const struct proto_platform *p = c->plat;
+	uint64_t len = huge ? HUGE : PAGE;
+	/* Revoke before rescinding, so every VMPL sees one consistent state (spec §6.2). */
+	enum rmp_result r = revoke(c, gpa, huge);
+	if (r == RMP_OK)
+		r = p->pvalidate(p->ctx, gpa, huge, false);
+	flush(c, gpa, len);
+	if (r == RMP_OK || r == RMP_UNCHANGED) {
+		vs_set_valid(&c->vs, gpa, (unsigned)(len / PAGE), false);
+		return r == RMP_OK || ignore_cf ? SVSM_SUCCESS : SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
+	}
+	give_back(c, gpa, huge);
+	return hw_err(r);
+}
+
 /* One PVALIDATE entry, under its stripe lock from check to tracker update (G1, G2). */
 static uint32_t pvalidate_one(struct proto_core *c, uint64_t gpa, bool huge, bool validate, bool ignore_cf)
 {
-	const struct proto_platform *p = c->plat;
 	uint64_t len = huge ? HUGE : PAGE;
 	unsigned n = (unsigned)(len / PAGE);
 	struct spinlock *l = proto_stripe_lock(c, gpa);
@@ -79,73 +252,35 @@ static uint32_t pvalidate_one(struct proto_core *c, uint64_t gpa, bool huge, boo
 		/* Already in the requested state: the instruction is never executed twice. */
 		atomic_fetch_add(&c->st.refused_unchanged, 1);
 		rc = ignore_cf ? SVSM_SUCCESS : SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
-		goto out;
-	}
-	if (nv != 0 && nv != n) {
+	} else if (nv != n && nv != 0) {
 		/* Mixed state inside a 2 MiB range means 4 KiB RMP entries: what the hardware says. */
 		rc = SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH;
-		goto out;
-	}
-	enum rmp_result r;
-	if (validate) {
-		r = p->pvalidate(p->ctx, gpa, huge, true);
-		if (r == RMP_UNCHANGED) {
-			/* Out of step (validated behind our back): believe the hardware, grant nothing. */
-			vs_set_valid(&c->vs, gpa, n, true);
-			rc = SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
-			goto out;
-		}
-		if (r != RMP_OK) {
-			rc = hw_err(r);
-			goto out;
-		}
-		if (vs_set_valid(&c->vs, gpa, n, true)) {
-			p->pvalidate(p->ctx, gpa, huge, false);
-			rc = SVSM_ERR_INVALID_REQUEST; /* no memory for the tracker */
-			goto out;
-		}
-		/* G3: the page may hold anything (an SVSM page remapped by the hypervisor). */
-		p->zero(p->ctx, gpa, len);
-		r = adjust(c, gpa, huge, RMP_PERM_ALL, false);
-		if (r != RMP_OK) {
-			p->pvalidate(p->ctx, gpa, huge, false);
-			vs_set_valid(&c->vs, gpa, n, false);
-			rc = hw_err(r);
-		}
 	} else {
-		/* Revoke the guest's access before rescinding, so no access sees a half state. */
-		r = adjust(c, gpa, huge, 0, false);
-		if (r != RMP_OK) {
-			rc = hw_err(r);
-			goto out;
-		}
-		r = p->pvalidate(p->ctx, gpa, huge, false);
-		if (r == RMP_OK || r == RMP_UNCHANGED) {
-			vs_set_valid(&c->vs, gpa, n, false);
-			rc = r == RMP_OK ? SVSM_SUCCESS : SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
-		} else {
-			adjust(c, gpa, huge, RMP_PERM_ALL, false);
-			rc = hw_err(r);
-		}
+		rc = validate ? validate_locked(c, gpa, huge, ignore_cf) : rescind_locked(c, gpa, huge, ignore_cf);
 	}
 out:
 	spin_unlock(l);
 	return rc;
 }
 
-/* Reads a list header at gpa: 8-byte aligned, the whole list in one page. Pins the page. */
-static uint32_t list_open(struct proto_core *c, uint64_t gpa, struct proto_list_hdr **h)
+/* Opens a PVALIDATE / DEPOSIT_MEM list at gpa (spec Tables 6, 7): 8-byte aligned, in one
+ * page, 1 <= entries, next < entries. Pins the page; *n and *next are read once. */
+static uint32_t list_open(struct proto_core *c, uint64_t gpa, struct proto_list_hdr **h, unsigned *n,
+			  unsigned *next)
 {
 	if (gpa & 7)
 		return SVSM_ERR_INVALID_PARAMETER;
-	uint64_t room = (PAGE - (gpa & (PAGE - 1)) - sizeof(**h)) / 8;
+	uint64_t rest = PAGE - (gpa & (PAGE - 1)), room = (rest - sizeof(**h)) / 8;
 	void *m;
-	uint32_t rc = proto_pin(c, gpa, PAGE - (gpa & (PAGE - 1)), true, &m);
+	uint32_t rc = proto_pin(c, gpa, rest, true, &m);
 	if (rc != SVSM_SUCCESS)
 		return rc;
 	*h = m;
-	if (__atomic_load_n(&(*h)->entries, __ATOMIC_RELAXED) > room) {
-		proto_unpin(c, gpa, PAGE - (gpa & (PAGE - 1)));
+	/* Read once: the guest may rewrite the list while we work (TOCTOU). */
+	*n = __atomic_load_n(&(*h)->entries, __ATOMIC_RELAXED);
+	*next = __atomic_load_n(&(*h)->next, __ATOMIC_RELAXED);
+	if (*n == 0 || *n > room || *next >= *n) {
+		proto_unpin(c, gpa, rest);
 		return SVSM_ERR_INVALID_PARAMETER;
 	}
 	return SVSM_SUCCESS;
@@ -158,31 +293,42 @@ static void list_close(struct proto_core *c, uint64_t gpa)
 
 static uint64_t entry_at(struct proto_list_hdr *h, unsigned i)
 {
-	/* Read once: the guest may rewrite the list while we work (TOCTOU). */
 	return __atomic_load_n((uint64_t *)(void *)(h + 1) + i, __ATOMIC_RELAXED);
+}
+
+static void set_next(struct proto_list_hdr *h, unsigned i)
+{
+	__atomic_store_n(&h->next, (uint16_t)i, __ATOMIC_RELAXED);
+}
+
+/* Entry → address and size; false when the size or alignment is invalid or a reserved bit is set. */
+static bool entry_decode(uint64_t e, uint64_t rsvd_mask, uint64_t *gpa, bool *huge)
+{
+	uint64_t sz = e & PVAL_SIZE_MASK;
+	*gpa = e & ~(PAGE - 1);
+	*huge = sz == 1;
+	return sz <= 1 && !(e & rsvd_mask) && !(*huge && (*gpa & (HUGE - 1)));
 }
 
 static uint32_t core_pvalidate(struct proto_core *c, struct proto_regs *r)
 {
 	struct proto_list_hdr *h;
-	uint32_t rc = list_open(c, r->rcx, &h);
+	unsigned n, i;
+	uint32_t rc = list_open(c, r->rcx, &h, &n, &i);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	unsigned n = __atomic_load_n(&h->entries, __ATOMIC_RELAXED);
-	unsigned i = __atomic_load_n(&h->next, __ATOMIC_RELAXED);
-	if (n > 0 && i >= n)
-		rc = SVSM_ERR_INVALID_PARAMETER;
-	for (; rc == SVSM_SUCCESS && i < n; i++) {
-		uint64_t e = entry_at(h, i), sz = e & PVAL_SIZE_MASK, gpa = e & ~(PAGE - 1);
-		if (sz > 1 || (e & PVAL_RSVD_MASK) || (sz == 1 && (gpa & (HUGE - 1)))) {
+	for (; i < n; i++) {
+		uint64_t e = entry_at(h, i), gpa;
+		bool huge;
+		if (!entry_decode(e, PVAL_RSVD_MASK, &gpa, &huge)) {
 			rc = SVSM_ERR_INVALID_PARAMETER;
 			break;
 		}
 		atomic_fetch_add(&c->st.pvalidate_entries, 1);
-		rc = pvalidate_one(c, gpa, sz == 1, e & PVAL_VALIDATE, e & PVAL_IGNORE_CF);
+		rc = pvalidate_one(c, gpa, huge, e & PVAL_VALIDATE, e & PVAL_IGNORE_CF);
 		if (rc != SVSM_SUCCESS)
 			break;
-		__atomic_store_n(&h->next, (uint16_t)(i + 1), __ATOMIC_RELAXED); /* resumable progress */
+		set_next(h, i + 1);
 	}
 	list_close(c, r->rcx);
 	return rc;
@@ -212,35 +358,56 @@ static void unlock2(struct spinlock *la, struct spinlock *lb)
 	spin_unlock(la);
 }
 
-/* Stripe lock(s) held: the CA at caa may be registered (validated guest page, not SVSM/VMSA). */
-static uint32_t ca_ok(struct proto_core *c, uint64_t caa, uint64_t vmsa)
+/* Stripe lock of caa held: the page-aligned caa may become the calling area of vCPU
+ * self (PROTO_MAX_VCPUS: a new one): validated guest memory, not deposited, neither a
+ * VMSA nor another vCPU's calling area (spec §6.3: no conflict with active CAs). */
+static uint32_t ca_ok(struct proto_core *c, uint64_t caa, unsigned self)
 {
-	uint64_t page = caa & ~(PAGE - 1);
-	if (caa & 7)
-		return SVSM_ERR_INVALID_PARAMETER;
-	if (!proto_in_guest(c, page, PAGE) || !vs_valid(&c->vs, page) || vs_owned(&c->vs, page))
+	if (!proto_in_guest(c, caa, PAGE) || !vs_valid(&c->vs, caa) || vs_owned(&c->vs, caa))
 		return SVSM_ERR_INVALID_ADDRESS;
-	if (page == vmsa)
-		return SVSM_ERR_INVALID_PARAMETER;
-	bool is_vmsa = false;
-	if (proto_page_registered(c, page, &is_vmsa) && is_vmsa)
-		return SVSM_ERR_INVALID_ADDRESS;
-	return SVSM_SUCCESS;
+	uint32_t rc = SVSM_SUCCESS;
+	proto_lock(c, &c->reg_lock);
+	for (unsigned i = 0; i < PROTO_MAX_VCPUS; i++)
+		if (c->vcpu[i].used && (c->vcpu[i].vmsa == caa || (c->vcpu[i].caa == caa && i != self)))
+			rc = SVSM_ERR_INVALID_ADDRESS;
+	spin_unlock(&c->reg_lock);
+	return rc;
 }
 
 static uint32_t core_remap_ca(struct proto_core *c, unsigned slot, struct proto_regs *r)
 {
 	uint64_t caa = r->rcx;
+	if (caa & (PAGE - 1))
+		return SVSM_ERR_INVALID_PARAMETER;
 	struct spinlock *l = proto_stripe_lock(c, caa);
 	proto_lock(c, l);
-	uint32_t rc = ca_ok(c, caa, ~0ull);
+	uint32_t rc = ca_ok(c, caa, slot);
+	struct proto_ca *ca = rc == SVSM_SUCCESS ? c->plat->map(c->plat->ctx, caa, sizeof(*ca)) : 0;
+	if (rc == SVSM_SUCCESS && !ca)
+		rc = SVSM_ERR_INVALID_ADDRESS;
 	if (rc == SVSM_SUCCESS) {
+		/* A pending flag left in the new area is not a call of this guest (spec §6.1). */
+		__atomic_store_n(&ca->call_pending, 0, __ATOMIC_RELEASE);
 		proto_lock(c, &c->reg_lock);
-		c->vcpu[slot].caa = caa; /* the old CA page is released (unless shared) */
+		c->vcpu[slot].caa = caa; /* the old area is released */
 		spin_unlock(&c->reg_lock);
 	}
 	spin_unlock(l);
 	return rc;
+}
+
+/* The VMSA page (stripe locks held, access taken away and flushed) passes the spec's checks. */
+static uint32_t vmsa_ok(struct proto_core *c, uint64_t vmsa)
+{
+	const uint8_t *v = c->plat->map(c->plat->ctx, vmsa, PAGE);
+	if (!v)
+		return SVSM_ERR_INVALID_ADDRESS;
+	uint64_t efer, feat;
+	memcpy(&efer, v + VMSA_OFF_EFER, 8);
+	memcpy(&feat, v + VMSA_OFF_SEV_FEATURES, 8);
+	if (v[VMSA_OFF_VMPL] != PROTO_GUEST_VMPL || !(efer & EFER_SVME) || feat != c->sev_features)
+		return SVSM_ERR_INVALID_PARAMETER;
+	return SVSM_SUCCESS;
 }
 
 static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
@@ -248,15 +415,17 @@ static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
 	const struct proto_platform *p = c->plat;
 	uint64_t vmsa = r->rcx, caa = r->rdx;
 	uint32_t apic = (uint32_t)r->r8;
-	if (vmsa & (PAGE - 1))
+	if ((vmsa | caa) & (PAGE - 1))
 		return SVSM_ERR_INVALID_PARAMETER;
+	if (vmsa == caa)
+		return SVSM_ERR_INVALID_ADDRESS;
 	struct spinlock *la, *lb;
 	lock2(c, vmsa, caa, &la, &lb);
 	uint32_t rc = check_free(c, vmsa, PAGE);
 	if (rc == SVSM_SUCCESS && !vs_valid(&c->vs, vmsa))
 		rc = SVSM_ERR_INVALID_ADDRESS;
 	if (rc == SVSM_SUCCESS)
-		rc = ca_ok(c, caa, vmsa);
+		rc = ca_ok(c, caa, PROTO_MAX_VCPUS);
 	unsigned slot = PROTO_MAX_VCPUS;
 	if (rc == SVSM_SUCCESS) {
 		proto_lock(c, &c->reg_lock);
@@ -270,35 +439,48 @@ static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
 		}
 		if (rc == SVSM_SUCCESS && slot == PROTO_MAX_VCPUS)
 			rc = SVSM_ERR_BUSY;
-		if (rc == SVSM_SUCCESS) /* reserved now; filled in below, still under our stripe lock */
+		if (rc == SVSM_SUCCESS) /* reserved now, so nobody can validate, pin or register it */
 			c->vcpu[slot] = (struct proto_vcpu_slot){ vmsa, caa, apic, true, false };
 		spin_unlock(&c->reg_lock);
 	}
+	if (rc != SVSM_SUCCESS) {
+		unlock2(la, lb);
+		return rc;
+	}
+	/* Take write access away everywhere and flush before reading: no TOCTOU on the fields. */
+	enum rmp_result a = adjust(c, vmsa, false, 1, 0, false);
+	if (a == RMP_OK)
+		a = adjust(c, vmsa, false, 3, 0, false);
+	if (a == RMP_OK)
+		a = adjust(c, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, false);
+	flush(c, vmsa, PAGE);
+	rc = a != RMP_OK ? hw_err(a) : vmsa_ok(c, vmsa);
 	if (rc == SVSM_SUCCESS) {
-		/* Make it a VMSA first (guest loses write access), then check: no TOCTOU on its fields. */
-		enum rmp_result a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
-		const uint8_t *v = p->map(p->ctx, vmsa, PAGE);
-		if (a != RMP_OK)
-			rc = hw_err(a);
-		else if (!v)
-			rc = SVSM_ERR_INVALID_ADDRESS;
-		else {
-			uint64_t efer, feat;
-			memcpy(&efer, v + VMSA_OFF_EFER, 8);
-			memcpy(&feat, v + VMSA_OFF_SEV_FEATURES, 8);
-			if (v[VMSA_OFF_VMPL] != PROTO_GUEST_VMPL || !(efer & EFER_SVME) || feat != c->sev_features)
-				rc = SVSM_ERR_INVALID_PARAMETER;
-		}
-		if (rc != SVSM_SUCCESS) {
-			if (a == RMP_OK)
-				p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
-			proto_lock(c, &c->reg_lock);
-			c->vcpu[slot].used = false;
-			spin_unlock(&c->reg_lock);
-		}
+		a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+		rc = hw_err(a);
+	}
+	if (rc != SVSM_SUCCESS) {
+		grant(c, vmsa, false); /* the guest's page again, as it was (its content untouched) */
+		proto_lock(c, &c->reg_lock);
+		c->vcpu[slot].used = false;
+		spin_unlock(&c->reg_lock);
 	}
 	unlock2(la, lb);
 	return rc;
+}
+
+/* Clears or sets EFER.SVME of a registered VMSA (stripe lock held): a VMSA with SVME
+ * clear cannot be entered (spec §6.4). */
+static bool vmsa_set_svme(struct proto_core *c, uint64_t vmsa, bool on)
+{
+	uint64_t *efer = c->plat->map(c->plat->ctx, vmsa + VMSA_OFF_EFER, 8);
+	if (!efer)
+		return false;
+	if (on)
+		__atomic_fetch_or(efer, EFER_SVME, __ATOMIC_SEQ_CST);
+	else
+		__atomic_fetch_and(efer, ~EFER_SVME, __ATOMIC_SEQ_CST);
+	return true;
 }
 
 static uint32_t core_delete_vcpu(struct proto_core *c, unsigned self, struct proto_regs *r)
@@ -317,16 +499,24 @@ static uint32_t core_delete_vcpu(struct proto_core *c, unsigned self, struct pro
 			slot = i;
 	if (slot == PROTO_MAX_VCPUS)
 		rc = SVSM_ERR_INVALID_PARAMETER;
-	else if (slot == self || c->vcpu[slot].running)
+	else if (slot == self)
 		rc = SVSM_ERR_BUSY;
+	else if ((int)slot == c->startup_slot)
+		rc = SVSM_ERR_INVALID_PARAMETER;
+	else if (c->vcpu[slot].running)
+		rc = SVSM_ERR_CORE_FAIL_INUSE;
 	spin_unlock(&c->reg_lock);
+	if (rc == SVSM_SUCCESS && !vmsa_set_svme(c, vmsa, false))
+		rc = SVSM_ERR_INVALID_ADDRESS;
 	if (rc == SVSM_SUCCESS) {
-		/* Clear the VMSA bit and give the page back; registry entry goes last so the
-		 * page is never free while it is still a VMSA. */
+		/* One instruction clears the VMSA bit and gives the page back; the registry entry
+		 * goes last, so the page is never free while it is still a VMSA. */
 		enum rmp_result a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
 		if (a != RMP_OK) {
+			vmsa_set_svme(c, vmsa, true);
 			rc = hw_err(a);
 		} else {
+			grant(c, vmsa, false);
 			proto_lock(c, &c->reg_lock);
 			c->vcpu[slot].used = false;
 			spin_unlock(&c->reg_lock);
@@ -336,26 +526,43 @@ static uint32_t core_delete_vcpu(struct proto_core *c, unsigned self, struct pro
 	return rc;
 }
 
+/* One DEPOSIT_MEM entry under its stripe lock: validated guest memory, free, revoked,
+ * flushed, then the SVSM's. A pool slot is already reserved. */
+static uint32_t deposit_one(struct proto_core *c, uint64_t gpa, bool huge)
+{
+	uint64_t len = huge ? HUGE : PAGE;
+	unsigned np = (unsigned)(len / PAGE);
+	struct spinlock *l = proto_stripe_lock(c, gpa);
+	proto_lock(c, l);
+	uint32_t rc = check_free(c, gpa, len);
+	if (rc == SVSM_SUCCESS && vs_count_valid(&c->vs, gpa, np) != np)
+		rc = SVSM_ERR_INVALID_ADDRESS;
+	if (rc == SVSM_SUCCESS) {
+		enum rmp_result a = revoke(c, gpa, huge);
+		flush(c, gpa, len); /* no TLB may reach it once it is pooled */
+		if (a != RMP_OK || vs_set_owned(&c->vs, gpa, np, true)) {
+			give_back(c, gpa, huge);
+			rc = a != RMP_OK ? hw_err(a) : SVSM_ERR_INVALID_REQUEST;
+		}
+	}
+	spin_unlock(l);
+	return rc;
+}
+
 static uint32_t core_deposit(struct proto_core *c, struct proto_regs *r)
 {
-	const struct proto_platform *p = c->plat;
 	struct proto_list_hdr *h;
-	uint32_t rc = list_open(c, r->rcx, &h);
+	unsigned n, i;
+	uint32_t rc = list_open(c, r->rcx, &h, &n, &i);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	unsigned n = __atomic_load_n(&h->entries, __ATOMIC_RELAXED);
-	unsigned i = __atomic_load_n(&h->next, __ATOMIC_RELAXED);
-	if (n > 0 && i >= n)
-		rc = SVSM_ERR_INVALID_PARAMETER;
-	for (; rc == SVSM_SUCCESS && i < n; i++) {
-		uint64_t e = entry_at(h, i), sz = e & PVAL_SIZE_MASK, gpa = e & ~(PAGE - 1);
-		if (sz > 1 || (e & 0xFFCull) || (sz == 1 && (gpa & (HUGE - 1)))) {
+	for (; i < n; i++) {
+		uint64_t gpa;
+		bool huge;
+		if (!entry_decode(entry_at(h, i), DEPOSIT_RSVD_MASK, &gpa, &huge)) {
 			rc = SVSM_ERR_INVALID_PARAMETER;
 			break;
 		}
-		bool huge = sz == 1;
-		uint64_t len = huge ? HUGE : PAGE;
-		unsigned np = (unsigned)(len / PAGE);
 		proto_lock(c, &c->pool_lock); /* reserve a pool slot up front: nothing to undo later */
 		bool room = c->pool_n + c->pool_reserved < PROTO_POOL_MAX;
 		if (room)
@@ -365,77 +572,104 @@ static uint32_t core_deposit(struct proto_core *c, struct proto_regs *r)
 			rc = SVSM_ERR_INVALID_REQUEST;
 			break;
 		}
-		struct spinlock *l = proto_stripe_lock(c, gpa);
-		proto_lock(c, l);
-		rc = check_free(c, gpa, len);
-		unsigned nv = rc == SVSM_SUCCESS ? vs_count_valid(&c->vs, gpa, np) : 0;
-		if (rc == SVSM_SUCCESS && nv != 0 && nv != np)
-			rc = SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH;
-		if (rc == SVSM_SUCCESS && nv == 0) {
-			enum rmp_result v = p->pvalidate(p->ctx, gpa, huge, true);
-			if (v != RMP_OK)
-				rc = hw_err(v);
-			else if (vs_set_valid(&c->vs, gpa, np, true)) {
-				p->pvalidate(p->ctx, gpa, huge, false);
-				rc = SVSM_ERR_INVALID_REQUEST;
-			}
-		}
-		if (rc == SVSM_SUCCESS) {
-			enum rmp_result a = adjust(c, gpa, huge, 0, false);
-			if (a != RMP_OK || vs_set_owned(&c->vs, gpa, np, true)) {
-				if (a == RMP_OK)
-					adjust(c, gpa, huge, RMP_PERM_ALL, false);
-				rc = a != RMP_OK ? hw_err(a) : SVSM_ERR_INVALID_REQUEST;
-			}
-		}
-		spin_unlock(l);
+		rc = deposit_one(c, gpa, huge);
 		proto_lock(c, &c->pool_lock);
 		c->pool_reserved--;
 		if (rc == SVSM_SUCCESS)
-			c->pool[c->pool_n++] = gpa | (huge ? 1 : 0);
+			c->pool[c->pool_n++] = gpa | (huge ? 511 : 0);
 		spin_unlock(&c->pool_lock);
-		if (rc == SVSM_SUCCESS)
-			__atomic_store_n(&h->next, (uint16_t)(i + 1), __ATOMIC_RELAXED);
+		if (rc != SVSM_SUCCESS)
+			break;
+		set_next(h, i + 1);
 	}
 	list_close(c, r->rcx);
 	return rc;
 }
 
+/* Takes up to max pages off the top pool entry: *first and the count (0: pool empty). */
+static unsigned pool_take(struct proto_core *c, unsigned max, uint64_t *first)
+{
+	unsigned k = 0;
+	proto_lock(c, &c->pool_lock);
+	if (c->pool_n) {
+		uint64_t e = c->pool[c->pool_n - 1], base = e & ~(PAGE - 1);
+		unsigned cnt = (unsigned)(e & (PAGE - 1)) + 1;
+		k = cnt < max ? cnt : max;
+		*first = base + (uint64_t)(cnt - k) * PAGE; /* from the end: the entry keeps its base */
+		if (k == cnt)
+			c->pool_n--;
+		else
+			c->pool[c->pool_n - 1] = base | (cnt - k - 1);
+	}
+	spin_unlock(&c->pool_lock);
+	return k;
+}
+
+/* The startup vCPU's MEM_AVAILABLE = whether deposited memory remains (spec §6.6). */
+static void update_mem_available(struct proto_core *c)
+{
+	proto_lock(c, &c->pool_lock);
+	uint8_t more = c->pool_n != 0;
+	spin_unlock(&c->pool_lock);
+	proto_lock(c, &c->reg_lock);
+	bool have = c->startup_slot >= 0 && c->vcpu[c->startup_slot].used;
+	uint64_t caa = have ? c->vcpu[c->startup_slot].caa : 0;
+	spin_unlock(&c->reg_lock);
+	/* A registered calling area stays validated guest memory: mapping it is safe. */
+	struct proto_ca *ca = have ? c->plat->map(c->plat->ctx, caa, sizeof(*ca)) : 0;
+	if (ca)
+		__atomic_store_n(&ca->mem_available, more, __ATOMIC_RELEASE);
+}
+
+/* Hands k pooled pages from first (one chunk) back to the guest: zeroed, granted, not owned. */
+static uint32_t withdraw_run(struct proto_core *c, uint64_t first, unsigned k)
+{
+	struct spinlock *l = proto_stripe_lock(c, first);
+	proto_lock(c, l);
+	c->plat->zero(c->plat->ctx, first, k * PAGE); /* G3: SVSM data never reaches the guest */
+	enum rmp_result a = RMP_OK;
+	for (unsigned j = 0; j < k && a == RMP_OK; j++)
+		a = grant(c, first + j * PAGE, false);
+	if (a == RMP_OK) {
+		vs_set_owned(&c->vs, first, k, false);
+	} else {
+		/* Still the SVSM's: shut it again and return it to the pool if there is room
+		 * (else it stays owned and unused, which is safe). */
+		for (unsigned j = 0; j < k; j++)
+			revoke(c, first + j * PAGE, false);
+		flush(c, first, k * PAGE);
+		proto_lock(c, &c->pool_lock);
+		if (c->pool_n + c->pool_reserved < PROTO_POOL_MAX)
+			c->pool[c->pool_n++] = first | (k - 1);
+		spin_unlock(&c->pool_lock);
+	}
+	spin_unlock(l);
+	return hw_err(a);
+}
+
 static uint32_t core_withdraw(struct proto_core *c, struct proto_regs *r)
 {
-	const struct proto_platform *p = c->plat;
-	struct proto_list_hdr *h;
-	uint32_t rc = list_open(c, r->rcx, &h);
+	uint64_t gpa = r->rcx, rest = PAGE - (gpa & (PAGE - 1));
+	if (gpa & 7)
+		return SVSM_ERR_INVALID_PARAMETER;
+	unsigned room = (unsigned)((rest - sizeof(struct proto_list_hdr)) / 8);
+	if (!room)
+		return SVSM_ERR_INVALID_PARAMETER;
+	void *m;
+	uint32_t rc = proto_pin(c, gpa, rest, true, &m);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	unsigned want = __atomic_load_n(&h->entries, __ATOMIC_RELAXED), got = 0;
-	uint64_t *out = (uint64_t *)(void *)(h + 1);
-	while (got < want) {
-		uint64_t e = 0;
-		proto_lock(c, &c->pool_lock);
-		if (c->pool_n)
-			e = c->pool[--c->pool_n];
-		spin_unlock(&c->pool_lock);
-		if (!e)
-			break;
-		bool huge = e & 1;
-		uint64_t gpa = e & ~(PAGE - 1), len = huge ? HUGE : PAGE;
-		struct spinlock *l = proto_stripe_lock(c, gpa);
-		proto_lock(c, l);
-		p->zero(p->ctx, gpa, len); /* G3: SVSM data never reaches the guest */
-		enum rmp_result a = adjust(c, gpa, huge, RMP_PERM_ALL, false);
-		if (a == RMP_OK)
-			vs_set_owned(&c->vs, gpa, (unsigned)(len / PAGE), false);
-		spin_unlock(l);
-		if (a != RMP_OK) {
-			rc = hw_err(a);
-			break;
-		}
-		__atomic_store_n(&out[got++], gpa | (huge ? 1 : 0), __ATOMIC_RELAXED);
+	struct proto_list_hdr *h = m;
+	uint64_t *out = (uint64_t *)(void *)(h + 1), first = 0;
+	unsigned got = 0, k;
+	while (rc == SVSM_SUCCESS && got < room && (k = pool_take(c, room - got, &first)) != 0) {
+		rc = withdraw_run(c, first, k);
+		for (unsigned j = 0; rc == SVSM_SUCCESS && j < k; j++)
+			__atomic_store_n(&out[got++], first + j * PAGE, __ATOMIC_RELAXED);
 	}
-	__atomic_store_n(&h->next, (uint16_t)got, __ATOMIC_RELAXED);
-	list_close(c, r->rcx);
-	r->rcx = got;
+	__atomic_store_n(&h->entries, (uint16_t)got, __ATOMIC_RELAXED);
+	proto_unpin(c, gpa, rest);
+	update_mem_available(c);
 	return rc;
 }
 

@@ -6,8 +6,9 @@
  */
 #include "proto.h"
 
-/* QUERY_PROTOCOL: RCX = protocol << 32 | version wanted; RCX out = max << 32 | min
- * when that protocol exists in a version range containing it, else 0. */
+/* QUERY_PROTOCOL (spec §6.7): RCX = protocol << 32 | version wanted; RCX out = highest
+ * supported version << 32 | lowest when the wanted version is supported, else 0; always
+ * SVSM_SUCCESS. Matches COCONUT and the AMD SVSM. */
 static uint32_t query_protocol(struct proto_regs *r)
 {
 	uint32_t proto = (uint32_t)(r->rcx >> 32), ver = (uint32_t)r->rcx;
@@ -16,14 +17,21 @@ static uint32_t query_protocol(struct proto_regs *r)
 	return SVSM_SUCCESS;
 }
 
-/* CONFIGURE_VTOM: RCX bit 0 = query. vTOM is not supported: query says 0
- * (no vTOM values), setting one is an invalid request. */
+/* CONFIGURE_VTOM (spec §6.8, Table 9): RCX bit 0 = 1 is a query, whose bits 63:1 must be
+ * 0; a configuration (bit 0 = 0) must have bits 11:5 clear. Reserved bits set:
+ * INVALID_PARAMETER. vTOM configuration is not supported: the query answers RCX = 0
+ * (bit 1 "supported" clear; RDX/R8 are then undefined and left alone), a configuration
+ * is INVALID_REQUEST ("cannot be supported"). */
 static uint32_t configure_vtom(struct proto_regs *r)
 {
 	if (r->rcx & 1) {
+		if (r->rcx & ~1ull)
+			return SVSM_ERR_INVALID_PARAMETER;
 		r->rcx = 0;
 		return SVSM_SUCCESS;
 	}
+	if (r->rcx & 0xFE0ull)
+		return SVSM_ERR_INVALID_PARAMETER;
 	return SVSM_ERR_INVALID_REQUEST;
 }
 
@@ -62,9 +70,13 @@ bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs
 		return false;
 	struct proto_ca *ca = c->plat->map(c->plat->ctx, caa, sizeof(*ca));
 	/* Exchange, not read-then-write: one pending flag is one call, even if the
-	 * guest (or another vCPU sharing the page) writes the flag concurrently. */
-	if (!ca || !__atomic_exchange_n(&ca->call_pending, 0, __ATOMIC_ACQ_REL))
+	 * guest writes the flag concurrently. */
+	uint8_t pending = ca ? __atomic_exchange_n(&ca->call_pending, 0, __ATOMIC_ACQ_REL) : 0;
+	if (!pending)
 		return false;
-	proto_dispatch(c, slot, r);
+	if (pending != 1)
+		r->rax = SVSM_ERR_INVALID_FORMAT; /* a reserved value: answered, not dispatched */
+	else
+		proto_dispatch(c, slot, r);
 	return true;
 }

@@ -17,7 +17,9 @@
  * hypervisor to run VMPL0. proto_handle_request() is what the request loop
  * runs when the guest's vCPU comes back: only a set call_pending (atomically
  * cleared, so a call is handled once) is a call; the result goes to RAX and
- * outputs to RCX/RDX/R8.
+ * outputs to RCX/RDX/R8. A call_pending other than 0 or 1 is answered with
+ * SVSM_ERR_INVALID_FORMAT without dispatching (spec Table 4). The step around
+ * it — exit code, VMSA registers, EFER.SVME — is reqloop.h.
  *
  * ==== Guarantees (the reason this file exists) ====
  *  G1 no page is ever PVALIDATEd into the state it already has: the tracker
@@ -28,7 +30,11 @@
  *  G4 a registered VMSA or calling area, a page pinned by a call in flight,
  *     a deposited page or anything outside guest memory is never validated,
  *     invalidated, deposited or made a VMSA/CA — checked for every 4 KiB page
- *     of a 2 MiB range, not only the first.
+ *     of a 2 MiB range, not only the first;
+ *  G5 when any VMPL loses access to a page (RMPADJUST) or it is rescinded,
+ *     plat->flush() covers it before the stripe lock is dropped and before the
+ *     page is used otherwise (pooled, read as a VMSA, granted again), so no
+ *     TLB still carries the old permissions.
  *
  * ==== Lock discipline ====
  *  L1 stripe locks: one spinlock per stripe of 2 MiB chunks (chunk index mod
@@ -47,11 +53,12 @@
  *  L4 the platform's own locks (the simulated RMP) are leaves.
  *  Calls and what they take:
  *    PVALIDATE    pin list page (L1 then L2), per entry L1 → L2 (check), unpin (L2)
- *    CREATE_VCPU  L1(VMSA), L1(CA) ascending → L2
- *    DELETE_VCPU  L2 (lookup) ; L1(VMSA) → L2 (recheck, remove)
- *    REMAP_CA     L1(new CA) → L2
- *    DEPOSIT_MEM  pin list; per entry L1 → L2 (check) → L3 (push)
- *    WITHDRAW_MEM pin list; per entry L3 (pop) ; L1 → update
+ *    CREATE_VCPU  L1(VMSA), L1(CA) ascending → L2 (check, reserve slot); revoke,
+ *                 flush, read the VMSA; L2 (release the slot on error)
+ *    DELETE_VCPU  L1(VMSA) → L2 (lookup); clear EFER.SVME, RMPADJUST; L2 (remove)
+ *    REMAP_CA     L1(new CA) → L2 (check), clear its CALL_PENDING, L2 (switch)
+ *    DEPOSIT_MEM  pin list; per entry L3 (reserve) ; L1 → L2 (check) ; L3 (push)
+ *    WITHDRAW_MEM pin list; per run L3 (take) ; L1 → update ; then L3, L2 (MEM_AVAILABLE)
  *    ATTEST_*     pin each guest buffer page (L1 → L2) for the copy, unpin
  *    QUERY_PROTOCOL, CONFIGURE_VTOM: none
  *  Pins make guest buffers the SVSM reads or writes stay validated for the
@@ -67,22 +74,30 @@
 #include "spinlock.h"
 #include "valstate.h"
 
-/* Result codes (SVSM spec, "SVSM call return codes"). */
+/* Result codes (SVSM spec 58019 rev. 1.00, Table 4; the same values in Linux
+ * arch/x86/include/asm/sev.h). 0x4000_0000 + n ("deposit n more pages") is never
+ * returned: the core needs no memory beyond its own. */
 #define SVSM_SUCCESS                       0x00000000u
 #define SVSM_ERR_INCOMPLETE                0x80000000u
 #define SVSM_ERR_UNSUPPORTED_PROTOCOL      0x80000001u
 #define SVSM_ERR_UNSUPPORTED_CALL          0x80000002u
 #define SVSM_ERR_INVALID_ADDRESS           0x80000003u
-#define SVSM_ERR_INVALID_FORMAT            0x80000004u
+#define SVSM_ERR_INVALID_FORMAT            0x80000004u /* CALL_PENDING neither 0 nor 1 */
 #define SVSM_ERR_INVALID_PARAMETER         0x80000005u
 #define SVSM_ERR_INVALID_REQUEST           0x80000006u
 #define SVSM_ERR_BUSY                      0x80000007u
-/* Protocol-specific base; core PVALIDATE reports the instruction's code on top. */
+/* Protocol-specific codes. Core: PVALIDATE / RMPADJUST failures are the base + EAX
+ * (spec §6.2), CF = 1 is 0x80001010, any other outcome 0x80001011; DELETE_VCPU of an
+ * executing VMSA is 0x80001003 (§6.4). Attestation: the SNP report request failed
+ * (the base itself; the SINGLE_SERVICE_EX proposal for the spec, the AMD SVSM). */
 #define SVSM_ERR_PROTOCOL_BASE             0x80001000u
 #define SVSM_ERR_PVALIDATE_FAIL_INPUT      0x80001001u
 #define SVSM_ERR_PVALIDATE_FAIL_PERMISSION 0x80001002u /* RMPADJUST while granting/revoking */
 #define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
 #define SVSM_ERR_PVALIDATE_FAIL_UNCHANGED  0x80001010u
+#define SVSM_ERR_PVALIDATE_FAIL_OTHER      0x80001011u
+#define SVSM_ERR_CORE_FAIL_INUSE           0x80001003u
+#define SVSM_ERR_ATTEST_FAIL_SNP           0x80001000u
 
 #define SVSM_CORE_PROTOCOL   0u
 #define SVSM_ATTEST_PROTOCOL 1u
@@ -107,7 +122,9 @@
 #define PROTO_MAX_SERVICES 4u
 #define PROTO_POOL_MAX   1024u
 
-/* PVALIDATE / DEPOSIT / WITHDRAW list: header, then u64 entries, in one page. */
+/* PVALIDATE / DEPOSIT_MEM list (spec Tables 6, 7): header, then u64 entries, in one
+ * page. WITHDRAW_MEM (Table 8) uses only `entries` (filled in by the SVSM) and then
+ * 4 KiB page gPAs; its bytes 2..7 are unused. */
 struct proto_list_hdr {
 	uint16_t entries;
 	uint16_t next;
@@ -117,6 +134,7 @@ struct proto_list_hdr {
 #define PVAL_VALIDATE   (1ull << 2)
 #define PVAL_IGNORE_CF  (1ull << 3)
 #define PVAL_RSVD_MASK  0xFF0ull  /* bits 11:4 */
+#define DEPOSIT_RSVD_MASK 0xFFCull /* bits 11:2 */
 
 /* The calling area (8 bytes at the guest's CAA). */
 struct proto_ca {
@@ -140,7 +158,7 @@ struct proto_vcpu_slot {
 	uint64_t vmsa, caa;  /* GPAs */
 	uint32_t apic_id;
 	bool used;
-	bool running;        /* its VMSA is executing: DELETE_VCPU refuses (BUSY) */
+	bool running;        /* its VMSA is executing: DELETE_VCPU refuses (0x80001003) */
 };
 
 struct proto_pin {
@@ -169,21 +187,24 @@ struct proto_core {
 	struct proto_vcpu_slot vcpu[PROTO_MAX_VCPUS];
 	struct proto_pin pin[PROTO_MAX_PINS];
 	struct spinlock pool_lock;   /* L3 */
-	uint64_t pool[PROTO_POOL_MAX]; /* deposited entries: gpa | size bit 0 */
+	uint64_t pool[PROTO_POOL_MAX]; /* deposits not yet withdrawn: first page | (pages - 1) */
 	unsigned pool_n, pool_reserved;
 	struct proto_service svc[PROTO_MAX_SERVICES];
 	unsigned nsvc;
+	int startup_slot;            /* the first boot vCPU: never deleted, gets MEM_AVAILABLE */
 	struct proto_stats st;
 };
 
 /* ---- setup (single-threaded) ---- */
-/* Guest memory = the given ranges (page aligned); anything else is SVSM or MMIO. 0 or -1. */
+/* Guest memory = the given ranges (page aligned); anything else is SVSM or MMIO. 0 or -1
+ * (also when plat lacks an operation: all but relax are required, flush included). */
 int proto_init(struct proto_core *c, const struct proto_platform *plat, const uint64_t *base,
 	       const uint64_t *size, unsigned n, uint64_t sev_features);
 void proto_destroy(struct proto_core *c);
 /* Records pages validated before the core started (launch): tracker only. 0 or -1. */
 int proto_mark_validated(struct proto_core *c, uint64_t gpa, uint64_t len);
-/* Registers a vCPU that exists at launch (its VMSA is running). Returns the slot or -1. */
+/* Registers a vCPU that exists at launch (its VMSA is running); the first one is the
+ * startup vCPU. Returns the slot or -1. */
 int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint32_t apic_id);
 int proto_add_service(struct proto_core *c, const uint8_t guid[16], const uint8_t *data, uint32_t len);
 

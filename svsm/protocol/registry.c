@@ -35,7 +35,12 @@ int proto_init(struct proto_core *c, const struct proto_platform *plat, const ui
 	memset(c, 0, sizeof(*c));
 	c->plat = plat;
 	c->sev_features = sev_features;
+	c->startup_slot = -1;
 	if (n > PROTO_MAX_RANGES)
+		return -1;
+	/* A missing flush would silently leave stale TLB entries (G5): refuse the platform. */
+	if (!plat->pvalidate || !plat->rmpadjust || !plat->map || !plat->zero || !plat->report || !plat->alloc ||
+	    !plat->free || !plat->flush)
 		return -1;
 	uint64_t limit = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -78,6 +83,8 @@ int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint3
 		if (c->vcpu[i].used)
 			continue;
 		c->vcpu[i] = (struct proto_vcpu_slot){ vmsa, caa, apic_id, true, true };
+		if (c->startup_slot < 0)
+			c->startup_slot = (int)i;
 		return (int)i;
 	}
 	return -1;

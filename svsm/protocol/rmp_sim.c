@@ -12,6 +12,27 @@ static void lock(struct rmp_sim *s)
 	spin_lock(&s->lock, 0, 0);
 }
 
+static void clear_counters(struct rmp_sim *s)
+{
+	atomic_init(&s->v_double, 0);
+	atomic_init(&s->v_vmsa, 0);
+	atomic_init(&s->v_svsm, 0);
+	atomic_init(&s->v_unzeroed, 0);
+	atomic_init(&s->v_unflushed, 0);
+	atomic_init(&s->n_pvalidate, 0);
+	atomic_init(&s->n_rmpadjust, 0);
+	atomic_init(&s->n_flush, 0);
+}
+
+static void clear_pages(struct rmp_sim *s)
+{
+	s->n_stale = 0;
+	memset(s->pg, 0, s->npages * sizeof(*s->pg));
+	memset(s->large, 0, (s->npages + 511) / 512);
+	for (uint64_t i = 0; i < s->npages; i++)
+		s->pg[i].secret = 1;
+}
+
 void rmp_sim_init(struct rmp_sim *s, uint64_t base, uint64_t npages, uint8_t *mem, struct rmp_sim_page *pg,
 		  uint8_t *large)
 {
@@ -22,17 +43,26 @@ void rmp_sim_init(struct rmp_sim *s, uint64_t base, uint64_t npages, uint8_t *me
 	s->large = large;
 	s->svsm_base = s->svsm_size = 0;
 	spin_init(&s->lock);
-	atomic_init(&s->v_double, 0);
-	atomic_init(&s->v_vmsa, 0);
-	atomic_init(&s->v_svsm, 0);
-	atomic_init(&s->v_unzeroed, 0);
-	atomic_init(&s->n_pvalidate, 0);
-	atomic_init(&s->n_rmpadjust, 0);
+	clear_counters(s);
 	memset(mem, JUNK, npages * PAGE); /* what was there before: never assume zero */
-	memset(pg, 0, npages * sizeof(*pg));
-	memset(large, 0, (npages + 511) / 512);
-	for (uint64_t i = 0; i < npages; i++)
-		pg[i].secret = 1;
+	clear_pages(s);
+}
+
+void rmp_sim_reset(struct rmp_sim *s)
+{
+	for (uint64_t i = 0; i < s->npages; i++)
+		if (s->pg[i].dirty)
+			memset(s->mem + i * PAGE, JUNK, PAGE);
+	clear_pages(s);
+	clear_counters(s);
+	spin_init(&s->lock);
+}
+
+/* Lock held. */
+static void make_stale(struct rmp_sim *s, struct rmp_sim_page *p)
+{
+	s->n_stale += !p->stale;
+	p->stale = 1;
 }
 
 static bool in_range(const struct rmp_sim *s, uint64_t gpa, uint64_t len)
@@ -56,6 +86,8 @@ void rmp_sim_prevalidate(struct rmp_sim *s, uint64_t gpa, uint64_t npages, unsig
 	for (uint64_t i = 0; i < npages; i++) {
 		struct rmp_sim_page *p = &s->pg[idx(s, gpa) + i];
 		p->valid = 1;
+		s->n_stale -= p->stale;
+		p->stale = 0;
 		p->secret = 0; /* measured launch content belongs to the guest */
 		if (vmpl >= 1 && vmpl <= 3)
 			p->perm[vmpl] = (uint8_t)perms;
@@ -114,10 +146,17 @@ enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bo
 		goto out;
 	}
 	for (uint64_t i = first; i < first + n; i++) {
-		s->pg[i].valid = validate;
-		s->pg[i].secret = 1;
-		if (!validate) /* the hypervisor may now do anything with it */
+		struct rmp_sim_page *p = &s->pg[i];
+		if (validate && p->stale)
+			atomic_fetch_add(&s->v_unflushed, 1);
+		p->valid = validate;
+		p->secret = 1;
+		if (!validate) {
+			/* The hypervisor may now do anything with it: junk, as at init (so not dirty). */
 			memset(s->mem + i * PAGE, JUNK, PAGE);
+			p->dirty = 0;
+			make_stale(s, p);
+		}
 	}
 out:
 	spin_unlock(&s->lock);
@@ -146,6 +185,10 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 		bool had = p->perm[1] | p->perm[2] | p->perm[3];
 		if (perms && !had && p->secret)
 			atomic_fetch_add(&s->v_unzeroed, 1);
+		if ((perms & ~p->perm[vmpl]) && p->stale)
+			atomic_fetch_add(&s->v_unflushed, 1);
+		if (p->perm[vmpl] & ~perms)
+			make_stale(s, p);
 		p->perm[vmpl] = (uint8_t)perms;
 		p->vmsa = vmsa;
 		if (!(p->perm[1] | p->perm[2] | p->perm[3]) && !vmsa)
@@ -156,27 +199,73 @@ out:
 	return r;
 }
 
+/* Lock held: the SVSM is about to use [gpa, gpa+len) (in range); counts stale pages, marks dirty. */
+static void use_locked(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	for (uint64_t i = idx(s, gpa); i <= idx(s, gpa + len - 1); i++) {
+		if (s->pg[i].stale)
+			atomic_fetch_add(&s->v_unflushed, 1);
+		s->pg[i].dirty = 1;
+	}
+}
+
 void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 {
-	return in_range(s, gpa, len) ? s->mem + (gpa - s->base) : 0;
+	if (!len || !in_range(s, gpa, len))
+		return 0;
+	lock(s);
+	use_locked(s, gpa, len);
+	spin_unlock(&s->lock);
+	return s->mem + (gpa - s->base);
 }
 
 void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 {
-	if (!in_range(s, gpa, len))
+	if (!len || !in_range(s, gpa, len))
 		return;
 	lock(s);
+	use_locked(s, gpa, len);
 	memset(s->mem + (gpa - s->base), 0, len);
 	for (uint64_t a = (gpa + PAGE - 1) & ~(PAGE - 1); a + PAGE <= gpa + len; a += PAGE)
 		s->pg[idx(s, a)].secret = 0;
 	spin_unlock(&s->lock);
 }
 
+/* Lock held: [*first, *end) = the pages of [gpa, gpa+len) inside the simulated memory. */
+static bool clip(const struct rmp_sim *s, uint64_t gpa, uint64_t len, uint64_t *first, uint64_t *end)
+{
+	uint64_t lo = gpa < s->base ? s->base : gpa, top = s->base + s->npages * PAGE;
+	uint64_t hi = gpa + len < gpa || gpa + len > top ? top : gpa + len;
+	if (!len || lo >= hi)
+		return false;
+	*first = idx(s, lo);
+	*end = idx(s, hi - 1) + 1;
+	return true;
+}
+
 void rmp_sim_flush(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 {
-	(void)gpa;
-	(void)len;
 	atomic_fetch_add(&s->n_flush, 1);
+	uint64_t first, end;
+	lock(s);
+	if (s->n_stale && clip(s, gpa, len, &first, &end))
+		for (uint64_t i = first; i < end; i++) {
+			s->n_stale -= s->pg[i].stale;
+			s->pg[i].stale = 0;
+		}
+	spin_unlock(&s->lock);
+}
+
+uint64_t rmp_sim_check_flushed(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	uint64_t first, end, n = 0;
+	lock(s);
+	if (s->n_stale && clip(s, gpa, len, &first, &end))
+		for (uint64_t i = first; i < end; i++)
+			n += s->pg[i].stale;
+	spin_unlock(&s->lock);
+	atomic_fetch_add(&s->v_unflushed, n);
+	return n;
 }
 
 bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const void *data, uint64_t len)
@@ -189,8 +278,11 @@ bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const v
 		const struct rmp_sim_page *p = &s->pg[idx(s, a)];
 		ok = p->valid && (p->perm[vmpl] & RMP_PERM_WRITE) && !p->vmsa;
 	}
-	if (ok)
+	if (ok) {
 		memcpy(s->mem + (gpa - s->base), data, len);
+		for (uint64_t i = idx(s, gpa); i <= idx(s, gpa + len - 1); i++)
+			s->pg[i].dirty = 1;
+	}
 	spin_unlock(&s->lock);
 	return ok;
 }
@@ -203,8 +295,15 @@ struct rmp_sim_page rmp_sim_get(struct rmp_sim *s, uint64_t gpa)
 	return p;
 }
 
+void rmp_sim_get_range(struct rmp_sim *s, uint64_t gpa, uint64_t n, struct rmp_sim_page *out)
+{
+	lock(s);
+	memcpy(out, &s->pg[idx(s, gpa)], n * sizeof(*out));
+	spin_unlock(&s->lock);
+}
+
 uint64_t rmp_sim_violations(struct rmp_sim *s)
 {
 	return atomic_load(&s->v_double) + atomic_load(&s->v_vmsa) + atomic_load(&s->v_svsm) +
-	       atomic_load(&s->v_unzeroed);
+	       atomic_load(&s->v_unzeroed) + atomic_load(&s->v_unflushed);
 }

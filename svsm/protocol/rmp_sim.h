@@ -16,8 +16,19 @@
  *
  * It also watches for what the protocol must never do and counts it:
  * double PVALIDATE, PVALIDATE of a VMSA page, any instruction on the SVSM's
- * own memory, and granting a VMPL access to a page whose content it may not
- * see (not zeroed since it was validated or held only by the SVSM).
+ * own memory, granting a VMPL access to a page whose content it may not see
+ * (not zeroed since it was validated or held only by the SVSM), and using a
+ * page whose access was removed before the TLBs were flushed.
+ *
+ * TLB model. The simulator has no TLB, so it tracks what a TLB could still
+ * hold: a page becomes "stale" when an RMPADJUST takes a permission bit away
+ * from any VMPL or a PVALIDATE rescinds it, and stays so until
+ * rmp_sim_flush() covers it. Handing a stale page on is a violation
+ * (v_unflushed): granting any VMPL a permission on it, validating it,
+ * mapping it for the SVSM to read or write (a VMSA read for its checks, a
+ * deposited page, a guest buffer), zeroing it; and whoever drives the
+ * protocol calls rmp_sim_check_flushed() when a call has returned, because
+ * a call must not leave a stale page behind.
  */
 #ifndef SVSM_PROTOCOL_RMP_SIM_H
 #define SVSM_PROTOCOL_RMP_SIM_H
@@ -33,7 +44,8 @@ struct rmp_sim_page {
 	uint8_t perm[4];  /* [1..3]: VMPL permission masks; [0] unused (VMPL0 has all) */
 	uint8_t vmsa;
 	uint8_t secret;   /* content not for a lower VMPL's eyes until zeroed */
-	uint8_t pad;
+	uint8_t stale;    /* access removed, no flush since: a TLB may still grant it */
+	uint8_t dirty;    /* content may differ from the junk fill (rmp_sim_reset) */
 };
 
 struct rmp_sim {
@@ -43,13 +55,17 @@ struct rmp_sim {
 	uint8_t *large;             /* one per 2 MiB: RMP entry is 2 MiB */
 	uint64_t svsm_base, svsm_size;
 	struct spinlock lock;
-	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed;
+	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed, v_unflushed;
 	_Atomic uint64_t n_pvalidate, n_rmpadjust, n_flush;
+	uint64_t n_stale;           /* pages stale now (under lock): checks are O(1) when 0 */
 };
 
 /* Storage from the caller; all pages start unvalidated, no access, 4 KiB entries, junk content. */
 void rmp_sim_init(struct rmp_sim *s, uint64_t base, uint64_t npages, uint8_t *mem, struct rmp_sim_page *pg,
 		  uint8_t *large);
+/* Back to the state rmp_sim_init() left (same storage, SVSM range kept), in time
+ * proportional to the pages written since: only those are refilled with junk. */
+void rmp_sim_reset(struct rmp_sim *s);
 /* Launch state: pages validated with VMPL perms for vmpl (content stays). */
 void rmp_sim_prevalidate(struct rmp_sim *s, uint64_t gpa, uint64_t npages, unsigned vmpl, unsigned perms);
 /* Hypervisor: make the 2 MiB at gpa one RMP entry (only when all of it is unvalidated). */
@@ -57,13 +73,21 @@ bool rmp_sim_make_large(struct rmp_sim *s, uint64_t gpa);
 enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bool validate);
 enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
 				  bool vmsa);
+/* The SVSM's view of [gpa, gpa+len) (NULL outside the simulated memory); the pages
+ * count as written from now on. A stale page in the range is a violation. */
 void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len);
 void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len);
-/* TLB shootdown for [gpa, gpa+len) (the model has no TLB: counted). */
+/* TLB shootdown for [gpa, gpa+len): its pages are no longer stale. Counted. */
 void rmp_sim_flush(struct rmp_sim *s, uint64_t gpa, uint64_t len);
+/* After a protocol call returned: the stale pages in [gpa, gpa+len) (the part that
+ * lies in the simulated memory), each counted as a violation. For concurrent callers
+ * the range must be one no call in flight may be working on (its stripe lock held). */
+uint64_t rmp_sim_check_flushed(struct rmp_sim *s, uint64_t gpa, uint64_t len);
 /* A write by the guest at vmpl: false (nothing written) when the RMP forbids it. */
 bool rmp_sim_guest_write(struct rmp_sim *s, unsigned vmpl, uint64_t gpa, const void *data, uint64_t len);
 struct rmp_sim_page rmp_sim_get(struct rmp_sim *s, uint64_t gpa);
+/* The entries of n pages from gpa (all inside the simulated memory), read atomically. */
+void rmp_sim_get_range(struct rmp_sim *s, uint64_t gpa, uint64_t n, struct rmp_sim_page *out);
 uint64_t rmp_sim_violations(struct rmp_sim *s);
 
 #endif

@@ -16,8 +16,10 @@
  * unvalidated 2 MiB ranges into 2 MiB RMP entries, so 2 MiB entries meet 4 KiB
  * state. After each operation the touched chunks are checked under their
  * stripe lock (model RMP == tracker, no VMSA/CA unprotected, no unzeroed page
- * visible, no deposited page visible), and the model itself counts double
- * PVALIDATEs, PVALIDATEs of VMSAs, touches of SVSM memory and unzeroed grants.
+ * visible, no deposited page visible, no page whose access was taken away
+ * left without a TLB flush), and the model itself counts double PVALIDATEs,
+ * PVALIDATEs of VMSAs, touches of SVSM memory, unzeroed grants and stale
+ * pages handed on (granted, validated or used by the SVSM before a flush).
  * Prints operations run and violations found; exit status 1 on any violation.
  */
 #include <pthread.h>
@@ -130,7 +132,7 @@ static void op_create(struct thr *t)
 {
 	if (t->nmine == 8)
 		return;
-	uint64_t vm = rpage(t), ca = rpage(t) + (rnd(t) % 512) * 8;
+	uint64_t vm = rpage(t), ca = rpage(t);
 	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES); /* refused by the RMP unless guest-writable */
 	if (call(t, 0, SVSM_CORE_CREATE_VCPU, vm, ca, (uint64_t)(t->apic++)) == SVSM_SUCCESS) {
 		t->mine[t->nmine++] = vm;
@@ -164,7 +166,7 @@ static void op_delete(struct thr *t)
 
 static void op_remap(struct thr *t)
 {
-	uint64_t old = t->ca, ca = rnd(t) % 2 ? rpage(t) + (rnd(t) % 512) * 8 : 0x11000ull + (unsigned)t->id * 0x2000;
+	uint64_t old = t->ca, ca = rnd(t) % 2 ? rpage(t) : 0x11000ull + (unsigned)t->id * 0x2000;
 	if (call(t, 0, SVSM_CORE_REMAP_CA, ca, 0, 0) == SVSM_SUCCESS) {
 		t->ca = ca;
 		atomic_fetch_add(&remapped, 1);
@@ -188,16 +190,20 @@ static void op_deposit(struct thr *t)
 
 static void op_withdraw(struct thr *t)
 {
-	uint64_t z[4] = { 0 };
-	write_list(t, 4, z);
-	if (call(t, 0, SVSM_CORE_WITHDRAW_MEM, t->list, 0, 0) != SVSM_SUCCESS)
+	/* Sometimes little room (a list near the end of its page), so 2 MiB deposits come back in parts. */
+	uint64_t at = t->list + (rnd(t) % 2 ? 0 : 0xFF8 - 8 * (rnd(t) % 4 + 1));
+	if (call(t, 0, SVSM_CORE_WITHDRAW_MEM, at, 0, 0) != SVSM_SUCCESS)
 		return;
-	const uint64_t *out = (const uint64_t *)rmp_sim_map(&m->sim, t->list + 8, 32);
 	uint16_t got;
-	memcpy(&got, rmp_sim_map(&m->sim, t->list + 2, 2), 2);
+	memcpy(&got, rmp_sim_map(&m->sim, at, 2), 2);
+	const uint64_t *out = (const uint64_t *)rmp_sim_map(&m->sim, at + 8, 8 * (uint64_t)(got ? got : 1));
 	atomic_fetch_add(&withdrawn, got);
-	for (unsigned i = 0; i < got && i < 4; i++)
-		check(out[i] & ~0xFFFull);
+	uint64_t last = ~0ull;
+	for (unsigned i = 0; i < got; i++)
+		if ((out[i] >> 21) != last) {
+			last = out[i] >> 21;
+			check(out[i]);
+		}
 }
 
 static void op_attest(struct thr *t)
@@ -273,6 +279,10 @@ static void null_zero(void *ctx, uint64_t gpa, uint64_t len)
 {
 	(void)ctx, (void)gpa, (void)len;
 }
+static void null_flush(void *ctx, uint64_t gpa, uint64_t len)
+{
+	(void)ctx, (void)gpa, (void)len;
+}
 
 static double bench_entries(struct proto_core *bc, struct rmp_model *bm, unsigned rounds)
 {
@@ -308,7 +318,8 @@ static int bench(void)
 	if (env_setup(&bm, &bc))
 		return 2;
 	double full = bench_entries(&bc, bm, 20);
-	uint64_t used = vs_bytes(&bc.vs);
+	uint64_t used = vs_bytes(&bc.vs), fl = atomic_load(&bm->sim.n_flush), adj = atomic_load(&bm->sim.n_rmpadjust);
+	uint64_t n = 20ull * 2 * (4ull << 20) / 4096; /* entries of bench_entries(…, 20) */
 	proto_destroy(&bc);
 	rmp_model_free(bm);
 	/* Same calls with instructions and zeroing free: the cost of tracking, checks and locks. */
@@ -317,6 +328,7 @@ static int bench(void)
 	bm->plat.pvalidate = null_pv;
 	bm->plat.rmpadjust = null_adj;
 	bm->plat.zero = null_zero;
+	bm->plat.flush = null_flush;
 	double track = bench_entries(&bc, bm, 50);
 	proto_destroy(&bc);
 	rmp_model_free(bm);
@@ -325,6 +337,8 @@ static int bench(void)
 	       (unsigned)VS_BYTES_PER_GIB, (unsigned)VS_OWNED_BYTES_PER_GIB, (unsigned long long)used);
 	printf("bench-protocol: %.0f ns per 4 KiB PVALIDATE entry with the simulated RMP (incl. zeroing 4 KiB); "
 	       "%.0f ns of it is tracking, checks and locking\n", full, track);
+	printf("bench-protocol: per entry %.2f RMPADJUST (grant VMPL1-2 / revoke VMPL1-3) and %.2f TLB flushes "
+	       "(one per rescinded entry)\n", (double)adj / (double)n, (double)fl / (double)n);
 	return full < 0 || track < 0;
 }
 
@@ -362,6 +376,7 @@ int main(int argc, char **argv)
 			c->vcpu[0].caa = ca;
 			rmp_sim_rmpadjust(&m->sim, ENV_BOOT_VMSA, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
 		}
+		rmp_sim_flush(&m->sim, vm, 4096); /* launch state: no TLB holds the old permissions */
 		t[i] = (struct thr){ .id = i, .slot = (unsigned)slot, .rng = seed * 0x9E3779B97F4A7C15ull + (uint64_t)i + 1,
 				     .list = 0x80000ull + (uint64_t)i * 0x1000, .vmsa = vm, .ca = ca,
 				     .apic = 1000u * (unsigned)(i + 1) };
@@ -384,21 +399,22 @@ int main(int argc, char **argv)
 	uint64_t hw = rmp_sim_violations(&m->sim), v = atomic_load(&violations) + hw;
 	printf("protocol-stress: %d vCPU threads, %.1f s, seed %llu: %llu operations (%llu PVALIDATE entries, "
 	       "%llu vCPUs created, %llu deleted, %llu CA remaps, %llu pages/ranges deposited, %llu withdrawn, "
-	       "%llu attestations), %llu invariant checks, %llu PVALIDATE / %llu RMPADJUST executed\n",
+	       "%llu attestations), %llu invariant checks, %llu PVALIDATE / %llu RMPADJUST executed, %llu TLB flushes\n",
 	       nthreads, now() - t0, (unsigned long long)seed, (unsigned long long)ops, (unsigned long long)entries,
 	       (unsigned long long)created, (unsigned long long)deleted, (unsigned long long)remapped,
 	       (unsigned long long)deposited, (unsigned long long)withdrawn, (unsigned long long)attested,
 	       (unsigned long long)checks, (unsigned long long)atomic_load(&m->sim.n_pvalidate),
-	       (unsigned long long)atomic_load(&m->sim.n_rmpadjust));
+	       (unsigned long long)atomic_load(&m->sim.n_rmpadjust), (unsigned long long)atomic_load(&m->sim.n_flush));
 	printf("protocol-stress: refused as already in state %llu, as registered %llu, as busy %llu\n",
 	       (unsigned long long)atomic_load(&c->st.refused_unchanged),
 	       (unsigned long long)atomic_load(&c->st.refused_registered),
 	       (unsigned long long)atomic_load(&c->st.refused_busy));
 	printf("protocol-stress: %llu invariant violations (double PVALIDATE %llu, VMSA PVALIDATE %llu, SVSM memory "
-	       "touched %llu, unzeroed grants %llu, state checks %llu)%s%s\n",
+	       "touched %llu, unzeroed grants %llu, unflushed %llu, state checks %llu)%s%s\n",
 	       (unsigned long long)v, (unsigned long long)atomic_load(&m->sim.v_double),
 	       (unsigned long long)atomic_load(&m->sim.v_vmsa), (unsigned long long)atomic_load(&m->sim.v_svsm),
-	       (unsigned long long)atomic_load(&m->sim.v_unzeroed), (unsigned long long)atomic_load(&violations),
+	       (unsigned long long)atomic_load(&m->sim.v_unzeroed), (unsigned long long)atomic_load(&m->sim.v_unflushed),
+	       (unsigned long long)atomic_load(&violations),
 	       first_why[0] ? ": first: " : "", first_why);
 	proto_destroy(c);
 	rmp_model_free(m);

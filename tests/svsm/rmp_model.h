@@ -23,7 +23,8 @@ struct rmp_model *rmp_model_new(uint64_t base, uint64_t npages, uint64_t svsm_ba
 void rmp_model_free(struct rmp_model *m);
 /* Checks the invariants of the 2 MiB chunk at gpa against core c: caller holds its stripe
  * lock, or nothing runs. Returns the number of violated invariants; describes the first
- * in why (may be NULL). */
+ * in why (may be NULL). A page left stale (access removed, no flush) also counts in the
+ * model's v_unflushed. */
 unsigned rmp_model_check_chunk(struct rmp_model *m, struct proto_core *c, uint64_t gpa, char *why, size_t whylen);
 
 #endif

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_svsm_proto.c — every core and attestation call against the RMP model:
- * argument checks and result codes as the SVSM specification gives them, and
- * the tracker's refusals (double validation, registered pages, SVSM memory,
- * whole 2 MiB ranges).
+ * argument checks and result codes as the SVSM specification gives them (the
+ * rule each test pins is cited in svsm/protocol/core.c, attest.c,
+ * dispatch.c), the tracker's refusals (double validation, registered pages,
+ * SVSM memory, whole 2 MiB ranges) and the TLB flushes after access is taken
+ * away. After every call no page may be left stale (access removed, no flush).
  */
+#include <stdlib.h>
+
 #include "../unit/tap.h"
 
 #include "../../svsm/lib/sha512.h"
@@ -13,18 +17,28 @@
 static struct rmp_model *m;
 static struct proto_core core, *c = &core;
 
-static uint64_t call(uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, struct proto_regs *out)
+/* A call from vCPU slot; afterwards nothing the call revoked may be left unflushed. */
+static uint64_t call_from(unsigned slot, uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8,
+			  struct proto_regs *out)
 {
 	struct proto_regs r = { (uint64_t)proto << 32 | fn, rcx, rdx, r8 };
-	proto_dispatch(c, 0, &r);
+	proto_dispatch(c, slot, &r);
+	uint64_t stale = rmp_sim_check_flushed(&m->sim, 0, ENV_MEM);
+	if (stale)
+		ok(0, "call 0x%llx left %llu pages unflushed", (unsigned long long)r.rax, (unsigned long long)stale);
 	if (out)
 		*out = r;
 	return r.rax;
 }
 
+static uint64_t call(uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8, struct proto_regs *out)
+{
+	return call_from(0, proto, fn, rcx, rdx, r8, out);
+}
+
 #define LIST 0x3000ull
-/* Writes a list of n entries at LIST (as the guest) and calls PVALIDATE. */
-static uint64_t pval(unsigned n, const uint64_t *e, uint16_t next, uint16_t *next_out)
+/* Writes a list of n entries at LIST (as the guest) and calls fn (PVALIDATE or DEPOSIT_MEM). */
+static uint64_t list_call(uint32_t fn, unsigned n, const uint64_t *e, uint16_t next, uint16_t *next_out)
 {
 	uint8_t buf[8 + 8 * 16] = { 0 };
 	uint16_t nn = (uint16_t)n;
@@ -32,10 +46,15 @@ static uint64_t pval(unsigned n, const uint64_t *e, uint16_t next, uint16_t *nex
 	memcpy(buf + 2, &next, 2);
 	memcpy(buf + 8, e, 8 * n);
 	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST, buf, 8 + 8 * n);
-	uint64_t rc = call(0, SVSM_CORE_PVALIDATE, LIST, 0, 0, NULL);
+	uint64_t rc = call(0, fn, LIST, 0, 0, NULL);
 	if (next_out)
 		memcpy(next_out, (uint8_t *)rmp_sim_map(&m->sim, LIST, 8) + 2, 2);
 	return rc;
+}
+
+static uint64_t pval(unsigned n, const uint64_t *e, uint16_t next, uint16_t *next_out)
+{
+	return list_call(SVSM_CORE_PVALIDATE, n, e, next, next_out);
 }
 
 static uint64_t pval1(uint64_t e)
@@ -52,14 +71,25 @@ static bool page_zero(uint64_t gpa)
 	return true;
 }
 
+static unsigned gperm(struct rmp_sim_page p)
+{
+	return p.perm[1] | p.perm[2] | p.perm[3];
+}
+
+static uint64_t flushes(void)
+{
+	return atomic_load(&m->sim.n_flush);
+}
+
 static void test_dispatch(void)
 {
 	struct proto_regs r;
 	is_u64(call(0, SVSM_CORE_QUERY_PROTOCOL, 0x0000000000000001ull, 0, 0, &r), SVSM_SUCCESS, "QUERY_PROTOCOL core v1");
-	is_u64(r.rcx, 0x0000000100000001ull, "core: min 1, max 1");
+	is_u64(r.rcx, 0x0000000100000001ull, "core: max 1 << 32 | min 1");
 	call(0, SVSM_CORE_QUERY_PROTOCOL, 0x0000000100000001ull, 0, 0, &r);
 	is_u64(r.rcx, 0x0000000100000001ull, "attestation protocol v1 supported");
-	call(0, SVSM_CORE_QUERY_PROTOCOL, 0x0000000000000002ull, 0, 0, &r);
+	is_u64(call(0, SVSM_CORE_QUERY_PROTOCOL, 0x0000000000000002ull, 0, 0, &r), SVSM_SUCCESS,
+	       "QUERY_PROTOCOL of an unsupported version still succeeds");
 	is_u64(r.rcx, 0, "core v2: 0 (unsupported)");
 	call(0, SVSM_CORE_QUERY_PROTOCOL, 0x0000000900000001ull, 0, 0, &r);
 	is_u64(r.rcx, 0, "protocol 9: 0");
@@ -67,12 +97,30 @@ static void test_dispatch(void)
 	is_u64(call(0, 8, 0, 0, 0, NULL), SVSM_ERR_UNSUPPORTED_CALL, "core call 8: UNSUPPORTED_CALL");
 	is_u64(call(1, 2, 0, 0, 0, NULL), SVSM_ERR_UNSUPPORTED_CALL, "attestation call 2: UNSUPPORTED_CALL");
 	is_u64(call(0, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0, &r), SVSM_SUCCESS, "CONFIGURE_VTOM query succeeds");
-	is_u64(r.rcx, 0, "CONFIGURE_VTOM query: no vTOM supported");
+	is_u64(r.rcx, 0, "CONFIGURE_VTOM query: bit 1 clear, vTOM configuration unsupported");
+	is_u64(call(0, SVSM_CORE_CONFIGURE_VTOM, 3, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "CONFIGURE_VTOM query with bits 63:1 set: INVALID_PARAMETER");
 	is_u64(call(0, SVSM_CORE_CONFIGURE_VTOM, 0x40000000ull, 0, 0, NULL), SVSM_ERR_INVALID_REQUEST,
 	       "CONFIGURE_VTOM set: INVALID_REQUEST");
+	is_u64(call(0, SVSM_CORE_CONFIGURE_VTOM, 0x40000020ull, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "CONFIGURE_VTOM set with bit 5 (reserved) set: INVALID_PARAMETER");
 	struct proto_regs q = { 0, 0, 0, 0 };
 	proto_dispatch(c, 5, &q);
 	is_u64(q.rax, SVSM_ERR_INVALID_REQUEST, "call from an unknown vCPU slot refused");
+
+	/* CALL_PENDING 2 is a reserved value (spec Table 4). */
+	uint8_t two = 2;
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, ENV_BOOT_CA, &two, 1);
+	r = (struct proto_regs){ SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0 };
+	ok(proto_handle_request(c, 0, &r) && r.rax == SVSM_ERR_INVALID_FORMAT && r.rcx == 1,
+	   "CALL_PENDING = 2: answered INVALID_FORMAT, not dispatched");
+	ok(*(uint8_t *)rmp_sim_map(&m->sim, ENV_BOOT_CA, 1) == 0, "… and cleared");
+}
+
+static enum rmp_result pv_unknown(void *ctx, uint64_t gpa, bool huge, bool validate)
+{
+	(void)ctx, (void)gpa, (void)huge, (void)validate;
+	return RMP_FAIL_UNKNOWN;
 }
 
 static void test_pvalidate_4k(void)
@@ -82,8 +130,8 @@ static void test_pvalidate_4k(void)
 	is_u64(pval(1, &v, 0, &next), SVSM_SUCCESS, "PVALIDATE 4K validate");
 	ok(next == 1, "next advanced to 1");
 	struct rmp_sim_page p = rmp_sim_get(&m->sim, pa);
-	ok(p.valid && p.perm[2] == RMP_PERM_ALL && !p.secret && page_zero(pa),
-	   "validated page: RMP valid, VMPL2 RWX, zeroed before access");
+	ok(p.valid && p.perm[2] == RMP_PERM_ALL && p.perm[1] == RMP_PERM_ALL && !p.perm[3] && !p.secret &&
+	   page_zero(pa), "validated page: RMP valid, VMPL1 and VMPL2 RWX (not VMPL3), zeroed before access");
 	ok(vs_valid(&c->vs, pa), "tracker: valid");
 	uint64_t before = atomic_load(&m->sim.n_pvalidate);
 	is_u64(pval(1, &v, 0, &next), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "validating again: FAIL_UNCHANGED 0x80001010");
@@ -91,12 +139,34 @@ static void test_pvalidate_4k(void)
 	uint64_t vi = v | PVAL_IGNORE_CF;
 	is_u64(pval(1, &vi, 0, NULL), SVSM_SUCCESS, "with ignore-unchanged: success");
 	ok(atomic_load(&m->sim.n_pvalidate) == before, "no PVALIDATE executed for an already valid page");
+	/* The guest lets VMPL3 in as well: rescinding must take every VMPL's access away. */
+	rmp_sim_rmpadjust(&m->sim, pa, false, 3, RMP_PERM_READ, false);
+	uint64_t f0 = flushes();
 	is_u64(pval1(pa), SVSM_SUCCESS, "invalidate");
 	p = rmp_sim_get(&m->sim, pa);
-	ok(!p.valid && !(p.perm[1] | p.perm[2] | p.perm[3]) && !vs_valid(&c->vs, pa),
-	   "invalidated: RMP invalid, access revoked, tracker invalid");
+	ok(!p.valid && !gperm(p) && !vs_valid(&c->vs, pa), "invalidated: RMP invalid, VMPL1-3 revoked, tracker invalid");
+	ok(flushes() > f0 && !p.stale, "rescind flushed the TLBs");
 	is_u64(pval1(pa), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "invalidating again: FAIL_UNCHANGED");
 	is_u64(pval1(pa | PVAL_IGNORE_CF), SVSM_SUCCESS, "invalidate again with ignore: success");
+
+	/* The hardware disagrees with the tracker (validated behind its back): CF = 1. */
+	uint64_t pb = 0x210000;
+	rmp_sim_pvalidate(&m->sim, pb, false, true);
+	is_u64(pval1(pb | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "hardware CF = 1: FAIL_UNCHANGED");
+	ok(vs_valid(&c->vs, pb) && !gperm(rmp_sim_get(&m->sim, pb)), "… tracker follows the hardware, nothing granted");
+	uint64_t pc = 0x211000;
+	rmp_sim_pvalidate(&m->sim, pc, false, true);
+	is_u64(pval1(pc | PVAL_VALIDATE | PVAL_IGNORE_CF), SVSM_SUCCESS, "hardware CF = 1 with ignore: success");
+	p = rmp_sim_get(&m->sim, pc);
+	ok(vs_valid(&c->vs, pc) && p.perm[2] == RMP_PERM_ALL && page_zero(pc), "… and the page is zeroed and granted");
+	atomic_store(&m->sim.v_double, atomic_load(&m->sim.v_double) - 2); /* the two CF = 1 above were planted */
+
+	const struct proto_platform saved = m->plat;
+	m->plat.pvalidate = pv_unknown;
+	is_u64(pval1(0x212000 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_OTHER,
+	       "PVALIDATE result outside the architected codes: 0x80001011");
+	m->plat.pvalidate = saved.pvalidate;
+	ok(!vs_valid(&c->vs, 0x212000), "… tracker unchanged");
 }
 
 static void test_pvalidate_2m(void)
@@ -112,6 +182,14 @@ static void test_pvalidate_2m(void)
 	is_u64(pval1(ch | 1), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH, "2M invalidate over mixed state: SIZEMISMATCH");
 	is_u64(pval1(ch | 1 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH, "2M validate over mixed state: SIZEMISMATCH");
 	ok(vs_count_valid(&c->vs, ch, 512) == 511, "tracker unchanged by refused 2M entries");
+	is_u64(pval1((ch + 0x5000) | PVAL_VALIDATE), SVSM_SUCCESS, "4K page revalidated: the range is all valid, as 4K entries");
+	uint8_t junk = 0x5a;
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, ch + 0x7000, &junk, 1);
+	is_u64(pval1(ch | 1), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH,
+	       "2M rescind over 4K RMP entries: the hardware's SIZEMISMATCH 0x80001006");
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, ch + 0x7000);
+	ok(vs_count_valid(&c->vs, ch, 512) == 512 && p.valid && p.perm[2] == RMP_PERM_ALL && page_zero(ch + 0x7000),
+	   "… access given back (zeroed: the guest gave the content up), tracker still valid");
 	uint64_t ch2 = 6ull << 20;
 	is_u64(pval1(ch2 | 1 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH,
 	       "2M validate over 4K RMP entries: hardware SIZEMISMATCH 0x80001006");
@@ -119,6 +197,7 @@ static void test_pvalidate_2m(void)
 	is_u64(pval1((ch2 + 0x1000) | 1 | PVAL_VALIDATE), SVSM_ERR_INVALID_PARAMETER, "misaligned 2M entry: INVALID_PARAMETER");
 	is_u64(pval1(ch2 | 2 | PVAL_VALIDATE), SVSM_ERR_INVALID_PARAMETER, "page size 2: INVALID_PARAMETER");
 	is_u64(pval1(ch2 | 0x10 | PVAL_VALIDATE), SVSM_ERR_INVALID_PARAMETER, "reserved bit 4: INVALID_PARAMETER");
+	is_u64(pval1(ch2 | 0x800 | PVAL_VALIDATE), SVSM_ERR_INVALID_PARAMETER, "reserved bit 11: INVALID_PARAMETER");
 	is_u64(pval1(0 | 1), SVSM_ERR_INVALID_ADDRESS,
 	       "2M entry over chunk 0 containing the boot VMSA (not its first page): INVALID_ADDRESS");
 	is_u64(pval1(ENV_SVSM_BASE | PVAL_VALIDATE), SVSM_ERR_INVALID_ADDRESS, "SVSM memory: INVALID_ADDRESS");
@@ -139,14 +218,18 @@ static void test_pvalidate_list(void)
 	ok(next == 1 && vs_valid(&c->vs, 0x300000) && !vs_valid(&c->vs, 0x302000), "next = 1, entry 0 done, 2 not");
 	e[1] = 0x301000 | PVAL_VALIDATE;
 	is_u64(pval(3, e, 1, &next), SVSM_SUCCESS, "resumed at next = 1");
-	ok(next == 3 && vs_valid(&c->vs, 0x301000) && vs_valid(&c->vs, 0x302000), "all done, next = 3");
+	ok(next == 3 && vs_valid(&c->vs, 0x301000) && vs_valid(&c->vs, 0x302000), "all done, next = entries = 3");
 	is_u64(pval(3, e, 5, NULL), SVSM_ERR_INVALID_PARAMETER, "next > entries: INVALID_PARAMETER");
-	is_u64(pval(0, e, 0, NULL), SVSM_SUCCESS, "empty list: success");
+	is_u64(pval(3, e, 3, NULL), SVSM_ERR_INVALID_PARAMETER, "next = entries: INVALID_PARAMETER");
+	is_u64(pval(0, e, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "no entries: INVALID_PARAMETER (at least one)");
 	is_u64(call(0, SVSM_CORE_PVALIDATE, LIST + 4, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "misaligned list: INVALID_PARAMETER");
-	uint16_t big = 600;
+	uint16_t most = 511, big = 512;
 	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST, &big, 2);
 	is_u64(call(0, SVSM_CORE_PVALIDATE, LIST, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
-	       "list crossing its page: INVALID_PARAMETER");
+	       "512 entries cross the page: INVALID_PARAMETER");
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST + 0xFF0, &most, 2);
+	is_u64(call(0, SVSM_CORE_PVALIDATE, LIST + 0xFF0, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "a list at page offset 0xFF0 with 511 entries crosses: INVALID_PARAMETER");
 	is_u64(call(0, SVSM_CORE_PVALIDATE, 0x680000, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
 	       "list in an unvalidated page: INVALID_ADDRESS");
 	is_u64(call(0, SVSM_CORE_PVALIDATE, ENV_SVSM_BASE, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
@@ -155,94 +238,189 @@ static void test_pvalidate_list(void)
 
 static void test_vcpus(void)
 {
-	uint64_t vm = 0x5000, ca = 0x6010;
+	uint64_t vm = 0x5000, ca = 0x6000;
 	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm + 8, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: misaligned VMSA");
-	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, vm + 8, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: CA in the VMSA page");
-	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca + 4, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: misaligned CA");
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca + 8, 1, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "CREATE: CA not 4 KiB aligned (spec: 4 KiB)");
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, vm, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: CA = VMSA page: INVALID_ADDRESS");
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, 0x680000, ca, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: unvalidated VMSA");
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, ENV_SVSM_BASE, ca, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: VMSA in SVSM memory");
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ENV_SVSM_BASE, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: CA in SVSM memory");
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ENV_BOOT_CA, 1, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "CREATE: CA already another vCPU's calling area");
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ENV_BOOT_VMSA, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: CA on a VMSA");
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: APIC ID in use");
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, ENV_BOOT_VMSA, ca, 1, NULL), SVSM_ERR_INVALID_ADDRESS, "CREATE: VMSA already registered");
+	/* The guest lets VMPL3 write it: creation must take that away too. */
+	rmp_sim_rmpadjust(&m->sim, vm, false, 3, RMP_PERM_ALL, false);
 	env_write_vmsa(m, vm, 1, EFER_SVME, ENV_SEV_FEATURES);
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: VMSA for VMPL1");
 	struct rmp_sim_page p = rmp_sim_get(&m->sim, vm);
-	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && proto_find_vcpu(c, vm) < 0, "refused VMSA handed back to the guest");
+	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && !p.perm[3] && proto_find_vcpu(c, vm) < 0,
+	   "refused VMSA handed back to the guest (VMPL3's access stays revoked)");
+	env_write_vmsa(m, vm, 0, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: VMSA for VMPL0");
+	env_write_vmsa(m, vm, 3, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "CREATE: VMSA for VMPL3 (only the guest's own VMPL is supported)");
 	env_write_vmsa(m, vm, 2, 0, ENV_SEV_FEATURES);
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: EFER.SVME clear");
 	env_write_vmsa(m, vm, 2, EFER_SVME, 0x5);
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_ERR_INVALID_PARAMETER, "CREATE: other SEV features");
 	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	uint64_t f0 = flushes();
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_SUCCESS, "CREATE_VCPU");
 	p = rmp_sim_get(&m->sim, vm);
-	ok(p.vmsa && !(p.perm[2] & RMP_PERM_WRITE), "VMSA bit set, guest cannot write it");
+	ok(p.vmsa && !(gperm(p) & RMP_PERM_WRITE) && flushes() > f0, "VMSA bit set, no VMPL can write it, TLBs flushed");
 	is_u64(pval1(vm), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new VMSA: INVALID_ADDRESS");
-	is_u64(pval1(0x6000), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new CA page: INVALID_ADDRESS");
-	is_u64(call(0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_BUSY, "DELETE of the running vCPU: BUSY");
-	is_u64(call(0, SVSM_CORE_DELETE_VCPU, 0x7000, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DELETE of a non-VMSA");
+	is_u64(pval1(ca), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new CA page: INVALID_ADDRESS");
+	int slot = proto_find_vcpu(c, vm);
+
+	/* A second launch vCPU: executing, so it cannot be deleted. */
+	uint64_t vm2 = 0x7000, ca2 = 0xD000;
+	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_flush(&m->sim, vm2, 4096);
+	int slot2 = proto_add_boot_vcpu(c, vm2, ca2, 7);
+	ok(slot2 > 0 && c->startup_slot == 0, "a second boot vCPU; the first is the startup vCPU");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_BUSY,
+	       "DELETE of the caller itself: BUSY (self-deletion not supported)");
+	is_u64(call_from((unsigned)slot, 0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "DELETE of the startup vCPU from another vCPU: INVALID_PARAMETER");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm2, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE,
+	       "DELETE of an executing vCPU: 0x80001003 (FAIL_INUSE)");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, 0x8000, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DELETE of a non-VMSA");
 	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm + 16, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DELETE misaligned");
 	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS, "DELETE_VCPU");
 	p = rmp_sim_get(&m->sim, vm);
-	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && proto_find_vcpu(c, vm) < 0, "VMSA bit cleared, page back to the guest");
+	uint64_t efer;
+	memcpy(&efer, (uint8_t *)rmp_sim_map(&m->sim, vm, 4096) + VMSA_OFF_EFER, 8);
+	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && p.perm[1] == RMP_PERM_ALL && proto_find_vcpu(c, vm) < 0 &&
+	   !(efer & EFER_SVME), "VMSA bit and EFER.SVME cleared, page back to VMPL1-2");
 	is_u64(pval1(vm), SVSM_SUCCESS, "former VMSA can be invalidated");
-	is_u64(pval1(0x6000), SVSM_SUCCESS, "former CA page can be invalidated");
+	is_u64(pval1(ca), SVSM_SUCCESS, "former CA page can be invalidated");
+	/* Leave the second launch vCPU as if it had never been (the later tests count on slot 0 alone). */
+	c->vcpu[slot2].used = false;
+	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
 }
 
 static void test_remap_ca(void)
 {
 	struct proto_regs r;
 	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x7004, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "REMAP_CA misaligned");
+	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x7008, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "REMAP_CA 8-byte but not 4 KiB aligned: INVALID_PARAMETER (spec: 4 KiB)");
 	is_u64(call(0, SVSM_CORE_REMAP_CA, ENV_SVSM_BASE, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "REMAP_CA to SVSM memory");
 	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x600000, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "REMAP_CA to an unvalidated page");
 	is_u64(call(0, SVSM_CORE_REMAP_CA, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "REMAP_CA onto a VMSA");
-	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x7008, 0, 0, NULL), SVSM_SUCCESS, "REMAP_CA");
+	is_u64(call(0, SVSM_CORE_REMAP_CA, ENV_BOOT_CA, 0, 0, NULL), SVSM_SUCCESS, "REMAP_CA to the current area");
+	uint8_t one = 1;
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x7000, &one, 1);
+	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x7000, 0, 0, NULL), SVSM_SUCCESS, "REMAP_CA");
+	ok(*(uint8_t *)rmp_sim_map(&m->sim, 0x7000, 1) == 0, "the new area's CALL_PENDING set to 0");
 	is_u64(pval1(0x7000), SVSM_ERR_INVALID_ADDRESS, "new CA page is protected");
 	is_u64(pval1(ENV_BOOT_CA), SVSM_SUCCESS, "old CA page is released");
-	uint8_t one = 1;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x7008, &one, 1);
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x7000, &one, 1);
 	r = (struct proto_regs){ SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0 };
 	ok(proto_handle_request(c, 0, &r) && r.rax == SVSM_SUCCESS && r.rcx == 0x0000000100000001ull,
 	   "request loop: pending call through the new CA dispatched, results in RAX/RCX");
-	ok(*(uint8_t *)rmp_sim_map(&m->sim, 0x7008, 1) == 0, "call_pending cleared");
+	ok(*(uint8_t *)rmp_sim_map(&m->sim, 0x7000, 1) == 0, "call_pending cleared");
 	r = (struct proto_regs){ SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0 };
 	ok(!proto_handle_request(c, 0, &r) && r.rax == SVSM_CORE_QUERY_PROTOCOL, "no call pending: nothing dispatched");
+
+	/* Another vCPU's calling area cannot become ours. */
+	uint64_t vm = 0x5000, ca = 0x6000;
+	pval1(vm | PVAL_VALIDATE);
+	pval1(ca | PVAL_VALIDATE);
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 3, NULL), SVSM_SUCCESS, "CREATE_VCPU for the remap test");
+	is_u64(call(0, SVSM_CORE_REMAP_CA, ca, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "REMAP_CA onto another vCPU's calling area: INVALID_ADDRESS");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS, "… deleted again");
 }
 
 static void test_deposit_withdraw(void)
 {
 	uint64_t ch = 12ull << 20;
+	struct proto_ca *ca0 = rmp_sim_map(&m->sim, c->vcpu[c->startup_slot].caa, 8); /* its MEM_AVAILABLE */
 	rmp_sim_make_large(&m->sim, ch);
-	uint64_t v = 0x8000 | PVAL_VALIDATE;
-	pval1(v);
+	is_u64(pval1(ch | 1 | PVAL_VALIDATE), SVSM_SUCCESS, "2M range validated for the deposit");
+	pval1(0x8000 | PVAL_VALIDATE);
 	uint8_t junk[16];
 	memset(junk, 0x77, sizeof(junk));
 	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x8000, junk, sizeof(junk));
-	uint8_t buf[8 + 16] = { 2, 0 };
-	uint64_t e[2] = { 0x8000, ch | 1 };
-	memcpy(buf + 8, e, 16);
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST, buf, sizeof(buf));
-	is_u64(call(0, SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "DEPOSIT_MEM a 4K (validated) and a 2M (not) entry");
+	rmp_sim_rmpadjust(&m->sim, 0x8000, false, 3, RMP_PERM_ALL, false); /* VMPL3 too: must go */
+	uint64_t e[2] = { 0x8000, ch | 1 }, bad;
+	uint16_t next;
+	bad = 0x9000 | 4;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DEPOSIT entry bit 2 (reserved)");
+	bad = 0x9000 | 2;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DEPOSIT entry size 2");
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 0, e, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DEPOSIT of no entries");
+	bad = 0x690000;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, &next), SVSM_ERR_INVALID_ADDRESS,
+	       "DEPOSIT of unvalidated memory: INVALID_ADDRESS");
+	ok(next == 0 && !vs_owned(&c->vs, 0x690000), "… next on the failing entry, nothing deposited");
+	bad = c->vcpu[0].caa;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "DEPOSIT of a calling area");
+	bad = ENV_BOOT_VMSA;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "DEPOSIT of a VMSA");
+	bad = ENV_SVSM_BASE;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &bad, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "DEPOSIT of SVSM memory");
+	uint64_t f0 = flushes();
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 2, e, 0, &next), SVSM_SUCCESS, "DEPOSIT_MEM a 4K and a 2M entry");
 	struct rmp_sim_page p = rmp_sim_get(&m->sim, 0x8000), q = rmp_sim_get(&m->sim, ch + 0x3000);
-	ok(vs_owned(&c->vs, 0x8000) && vs_count_owned(&c->vs, ch, 512) == 512 && !p.perm[2] && q.valid && !q.perm[2],
-	   "deposited: owned by the SVSM, validated, no guest access");
+	ok(next == 2 && vs_owned(&c->vs, 0x8000) && vs_count_owned(&c->vs, ch, 512) == 512 && p.valid && !gperm(p) &&
+	   q.valid && !gperm(q), "deposited: owned by the SVSM, validated, no VMPL but 0 has access");
+	ok(flushes() >= f0 + 2, "TLBs flushed for each deposited entry");
 	is_u64(pval1(0x8000), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of deposited memory: INVALID_ADDRESS");
 	is_u64(pval1((ch + 0x1000) | PVAL_VALIDATE), SVSM_ERR_INVALID_ADDRESS, "… inside a deposited 2M range too");
-	is_u64(call(0, SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "DEPOSIT resumed past the end: next >= entries");
-	buf[2] = 0;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST, buf, sizeof(buf));
-	is_u64(call(0, SVSM_CORE_DEPOSIT_MEM, LIST, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "depositing twice: INVALID_ADDRESS");
-	uint8_t w[8] = { 4, 0 };
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, LIST, w, sizeof(w));
-	struct proto_regs r;
-	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, &r), SVSM_SUCCESS, "WITHDRAW_MEM");
-	is_u64(r.rcx, 2, "two entries returned");
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 2, e, 2, NULL), SVSM_ERR_INVALID_PARAMETER, "DEPOSIT with next = entries");
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 2, e, 0, &next), SVSM_ERR_INVALID_ADDRESS, "depositing twice: INVALID_ADDRESS");
+
+	/* WITHDRAW: count at offset 0, then 4 KiB page gPAs, as many as fit in the page. */
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST + 0xFF8, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "WITHDRAW list with no room (page offset 0xFF8): INVALID_PARAMETER");
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST + 4, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "WITHDRAW misaligned");
+	const uint16_t *cnt = rmp_sim_map(&m->sim, LIST, 2);
+	const uint64_t *out = rmp_sim_map(&m->sim, LIST + 8, 511 * 8);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW_MEM");
+	bool pages = *cnt == 511;
+	for (unsigned i = 0; pages && i < 511; i++)
+		pages = out[i] == ch + (1 + i) * 4096ull;
+	ok(pages, "511 entries (a full list page), the 2M deposit's last 511 4K pages");
+	ok(ca0->mem_available == 1, "startup vCPU's MEM_AVAILABLE says more remains");
+	p = rmp_sim_get(&m->sim, ch + 0x5000);
+	ok(!vs_owned(&c->vs, ch + 0x5000) && vs_owned(&c->vs, ch) && p.valid && p.perm[2] == RMP_PERM_ALL &&
+	   p.perm[1] == RMP_PERM_ALL && page_zero(ch + 0x5000), "withdrawn pages: the guest's again, zeroed; the first stays");
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST + 0xFF0, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW into room for one entry");
+	ok(*(uint16_t *)rmp_sim_map(&m->sim, LIST + 0xFF0, 2) == 1 &&
+	   *(uint64_t *)rmp_sim_map(&m->sim, LIST + 0xFF8, 8) == ch, "… the last page of the 2M deposit");
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW the rest");
 	p = rmp_sim_get(&m->sim, 0x8000);
-	ok(!vs_owned(&c->vs, 0x8000) && !vs_count_owned(&c->vs, ch, 512) && p.valid && p.perm[2] == RMP_PERM_ALL &&
-	   page_zero(0x8000), "withdrawn: guest's again, validated, zeroed");
-	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, &r), SVSM_SUCCESS, "WITHDRAW with nothing deposited");
-	is_u64(r.rcx, 0, "zero entries returned");
+	ok(*cnt == 1 && out[0] == 0x8000 && !vs_owned(&c->vs, 0x8000) && p.valid && p.perm[2] == RMP_PERM_ALL &&
+	   page_zero(0x8000), "the 4K deposit comes back zeroed");
+	ok(ca0->mem_available == 0, "MEM_AVAILABLE cleared: nothing left");
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW with nothing deposited");
+	is_u64(*cnt, 0, "zero entries returned");
 	is_u64(pval1(0x8000 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "withdrawn page is known valid");
+}
+
+static int report_fails(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t cap, uint32_t *len)
+{
+	(void)ctx, (void)data, (void)out, (void)cap, (void)len;
+	return -1;
+}
+
+#define OP 0x9000ull
+static void op_put32(unsigned off, uint32_t v)
+{
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, OP + off, &v, 4);
+}
+
+static void op_put64(unsigned off, uint64_t v)
+{
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, OP + off, &v, 8);
 }
 
 static void test_attest(void)
@@ -251,6 +429,8 @@ static void test_attest(void)
 					      0x96, 0x41, 0xb4, 0xe7, 0xdd, 0x5b, 0xfe, 0xe3 };
 	static const uint8_t svc_data[5] = { 'h', 'e', 'l', 'l', 'o' };
 	proto_add_service(c, svc_guid, svc_data, sizeof(svc_data));
+	for (uint64_t a = 0x9000; a < 0xD000; a += 0x1000)
+		pval1(a | PVAL_VALIDATE | PVAL_IGNORE_CF);
 	uint8_t nonce[64];
 	for (int i = 0; i < 64; i++)
 		nonce[i] = (uint8_t)i;
@@ -258,12 +438,12 @@ static void test_attest(void)
 	uint8_t op[88] = { 0 };
 	uint64_t rep = 0xC000, non = 0xA000, man = 0xB000;
 	uint32_t rs = 4096, ms = 4096;
-	uint16_t ns = 64;
-	memcpy(op, &rep, 8), memcpy(op + 8, &rs, 4), memcpy(op + 16, &non, 8), memcpy(op + 24, &ns, 2);
+	uint32_t ns = 64; /* as Linux writes it: a u32 (the spec's u16 + reserved bytes) */
+	memcpy(op, &rep, 8), memcpy(op + 8, &rs, 4), memcpy(op + 16, &non, 8), memcpy(op + 24, &ns, 4);
 	memcpy(op + 32, &man, 8), memcpy(op + 40, &ms, 4);
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000, op, 64);
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, OP, op, 64);
 	struct proto_regs r;
-	is_u64(call(1, SVSM_ATTEST_SERVICES, 0x9000, 0, 0, &r), SVSM_SUCCESS, "ATTEST_SERVICES");
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, ~0ull, ~0ull, &r), SVSM_SUCCESS, "ATTEST_SERVICES");
 	is_u64(r.rcx, 24 + 24 + 5, "RCX = manifest size");
 	is_u64(r.r8, RMP_MODEL_REPORT_SIZE, "R8 = report size");
 	is_u64(r.rdx, 0, "RDX = 0: no certificates");
@@ -281,30 +461,118 @@ static void test_attest(void)
 	sha512_update(&h, mf, 53);
 	sha512_final(&h, want);
 	is_mem((uint8_t *)rmp_sim_map(&m->sim, rep + 0x50, 64), want, 64, "REPORT_DATA = SHA-512(nonce || manifest)");
-	ms = 10;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 40, &ms, 4);
-	is_u64(call(1, SVSM_ATTEST_SERVICES, 0x9000, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "manifest buffer too small");
-	ok(r.rcx == 53 && r.r8 == RMP_MODEL_REPORT_SIZE, "… sizes still reported");
-	ms = 4096;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 40, &ms, 4);
-	ns = 32;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 24, &ns, 2);
-	is_u64(call(1, SVSM_ATTEST_SERVICES, 0x9000, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "nonce not 64 bytes");
-	ns = 64;
-	memcpy(op + 24, &ns, 2);
-	memcpy(op + 64, svc_guid, 16);
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000, op, 88);
-	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, 0x9000, 0, 0, &r), SVSM_SUCCESS, "ATTEST_SINGLE_SERVICE");
-	ok(r.rcx == 5 && !memcmp(rmp_sim_map(&m->sim, man, 5), "hello", 5), "single-service manifest is the service's");
-	uint32_t ver = 1;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 80, &ver, 4);
-	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, 0x9000, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "manifest version 1");
-	ver = 0;
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 80, &ver, 4);
-	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, 0x9000 + 64, nonce, 16);
-	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, 0x9000, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "unknown service GUID");
+
+	/* Buffers too small: the sizes come back so the guest can retry (Linux does). */
+	op_put32(0x28, 10);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, ~0ull, ~0ull, &r), SVSM_ERR_INVALID_PARAMETER, "manifest buffer too small");
+	ok(r.rcx == 53 && r.rdx == ~0ull && r.r8 == ~0ull, "… RCX = manifest size; no report requested, RDX/R8 untouched");
+	op_put32(0x28, 4096);
+	op_put32(0x08, 100);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, ~0ull, ~0ull, &r), SVSM_ERR_INVALID_PARAMETER, "report buffer too small");
+	ok(r.rcx == 53 && r.rdx == 0 && r.r8 == RMP_MODEL_REPORT_SIZE, "… RCX, RDX, R8 = the three sizes");
+	op_put32(0x08, 4096);
+	const struct proto_platform saved = m->plat;
+	m->plat.report = report_fails;
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, ~0ull, ~0ull, &r), SVSM_ERR_ATTEST_FAIL_SNP,
+	       "the SNP report request fails: 0x80001000");
+	ok(r.rcx == OP && r.rdx == ~0ull && r.r8 == ~0ull, "… registers left alone");
+	m->plat.report = saved.report;
+
+	/* Nonce: any size not crossing its page. */
+	op_put32(0x18, 32);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, &r), SVSM_SUCCESS, "a 32-byte nonce");
+	sha512_init(&h);
+	sha512_update(&h, nonce, 32);
+	sha512_update(&h, mf, 53);
+	sha512_final(&h, want);
+	is_mem((uint8_t *)rmp_sim_map(&m->sim, rep + 0x50, 64), want, 64, "… REPORT_DATA = SHA-512(32-byte nonce || manifest)");
+	op_put32(0x18, 0);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "an empty nonce");
+	op_put32(0x18, 64);
+	op_put64(0x10, 0xAFE0);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "a nonce crossing a page");
+	op_put64(0x10, non);
+
+	/* Layout rules: alignment, MBZ fields, the operation itself within a page. */
+	op_put64(0x00, rep + 8);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "report buffer not 4 KiB aligned");
+	op_put64(0x00, rep);
+	op_put64(0x20, man + 0x100);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "manifest buffer not 4 KiB aligned");
+	op_put64(0x20, man);
+	op_put64(0x30, 0xB010);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_SUCCESS, "a misaligned certificate buffer of size 0 is ignored");
+	op_put32(0x38, 4096);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "certificate buffer (size not 0) not 4 KiB aligned");
+	op_put64(0x30, 0xD000);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, &r), SVSM_SUCCESS, "with a certificate buffer");
+	is_u64(r.rdx, 0, "… RDX = 0: no certificate data");
+	op_put32(0x0C, 1);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "MBZ at 0x0C set");
+	op_put32(0x0C, 0);
+	op_put32(0x3C, 0x100);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER, "MBZ at 0x3C set");
+	op_put32(0x3C, 0);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, 0x9FC8, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "operation structure crossing its page");
 	is_u64(call(1, SVSM_ATTEST_SERVICES, ENV_SVSM_BASE, 0, 0, &r), SVSM_ERR_INVALID_ADDRESS, "operation in SVSM memory");
 	is_u64(call(1, SVSM_ATTEST_SERVICES, 0x9004, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "misaligned operation");
+	op_put64(0x20, ENV_SVSM_BASE);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, OP, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "manifest buffer in SVSM memory");
+	op_put64(0x20, man);
+
+	/* Single service. */
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, OP + 0x40, svc_guid, 16);
+	op_put32(0x50, 0);
+	op_put32(0x54, 0);
+	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, OP, 0, 0, &r), SVSM_SUCCESS, "ATTEST_SINGLE_SERVICE");
+	ok(r.rcx == 5 && !memcmp(rmp_sim_map(&m->sim, man, 5), "hello", 5), "single-service manifest is the service's");
+	op_put32(0x50, 1);
+	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, OP, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "manifest version 1");
+	op_put32(0x50, 0);
+	op_put32(0x54, 1);
+	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, OP, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "MBZ at 0x54 set");
+	op_put32(0x54, 0);
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, OP + 0x40, nonce, 16);
+	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, OP, 0, 0, &r), SVSM_ERR_INVALID_PARAMETER, "unknown service GUID");
+	is_u64(call(1, SVSM_ATTEST_SINGLE_SERVICE, 0x9FB0, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "88-byte operation crossing its page (64 would fit)");
+}
+
+/* A missing flush must be caught: the model's own check, planted. */
+static void test_flush_check(void)
+{
+	struct rmp_sim s;
+	uint8_t *mem = malloc(1024 * 4096);
+	struct rmp_sim_page *pg = malloc(1024 * sizeof(*pg));
+	uint8_t large[2];
+	if (!mem || !pg) {
+		ok(0, "memory for the flush check");
+		free(mem), free(pg);
+		return;
+	}
+	rmp_sim_init(&s, 0, 1024, mem, pg, large);
+	rmp_sim_prevalidate(&s, 0, 4, PROTO_GUEST_VMPL, RMP_PERM_ALL);
+	rmp_sim_rmpadjust(&s, 0x1000, false, PROTO_GUEST_VMPL, RMP_PERM_READ, false);
+	ok(rmp_sim_get(&s, 0x1000).stale && rmp_sim_violations(&s) == 0, "taking write away makes the page stale");
+	rmp_sim_map(&s, 0x1000, 8);
+	is_u64(atomic_load(&s.v_unflushed), 1, "mapping a stale page (a VMSA read before the flush) is a violation");
+	rmp_sim_rmpadjust(&s, 0x1000, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
+	is_u64(atomic_load(&s.v_unflushed), 2, "granting access again before the flush is a violation");
+	is_u64(rmp_sim_check_flushed(&s, 0, 1024 * 4096), 1, "a call returning with the page stale is a violation");
+	rmp_sim_flush(&s, 0x1000, 4096);
+	is_u64(rmp_sim_check_flushed(&s, 0, 1024 * 4096), 0, "flushed: nothing stale");
+	rmp_sim_pvalidate(&s, 0x2000, false, false);
+	rmp_sim_pvalidate(&s, 0x2000, false, true);
+	is_u64(atomic_load(&s.v_unflushed), 4, "validating a rescinded page before the flush is a violation");
+	ok(rmp_sim_violations(&s) == 4, "all of it in rmp_sim_violations");
+	memset(rmp_sim_map(&s, 0x3000, 4096), 0x11, 4096);
+	rmp_sim_reset(&s);
+	ok(rmp_sim_violations(&s) == 0 && !rmp_sim_get(&s, 0x2000).stale && !rmp_sim_get(&s, 0).valid &&
+	   ((uint8_t *)rmp_sim_map(&s, 0x3000, 1))[0] == 0xA5, "rmp_sim_reset: counters, pages and content as at init");
+	free(mem);
+	free(pg);
 }
 
 int main(void)
@@ -313,6 +581,12 @@ int main(void)
 		ok(0, "set up the model");
 		return tap_done();
 	}
+	struct proto_core nf;
+	struct proto_platform noflush = m->plat;
+	noflush.flush = NULL;
+	uint64_t b = 0, s = 1 << 20;
+	ok(proto_init(&nf, &noflush, &b, &s, 1, 0) == -1, "proto_init refuses a platform without flush");
+	test_flush_check();
 	test_dispatch();
 	test_pvalidate_4k();
 	test_pvalidate_2m();
@@ -325,8 +599,9 @@ int main(void)
 	char why[160] = "";
 	for (uint64_t a = 0; a < ENV_MEM; a += 2ull << 20)
 		bad += rmp_model_check_chunk(m, c, a, why, sizeof(why));
-	ok(bad == 0, "model RMP == tracker, registry and zeroing invariants hold (%s)", bad ? why : "all chunks");
-	is_u64(rmp_sim_violations(&m->sim), 0, "no double PVALIDATE, VMSA PVALIDATE, SVSM touch or unzeroed grant");
+	ok(bad == 0, "model RMP == tracker, registry, zeroing and flush invariants hold (%s)", bad ? why : "all chunks");
+	is_u64(rmp_sim_violations(&m->sim), 0,
+	       "no double PVALIDATE, VMSA PVALIDATE, SVSM touch, unzeroed grant or unflushed page");
 	ok(vs_bytes(&c->vs) <= 8 + VS_BYTES_PER_GIB + VS_OWNED_BYTES_PER_GIB, "state: %llu bytes for 16 MiB",
 	   (unsigned long long)vs_bytes(&c->vs));
 	proto_destroy(c);
