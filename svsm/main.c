@@ -2,7 +2,8 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * self-tests → "SVSM core ready".
+ * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
+ * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
  */
 #include <stdint.h>
 
@@ -10,10 +11,12 @@
 #include "arch/cpu.h"
 #include "arch/idt.h"
 #include "console.h"
+#include "guest_launch.h"
 #include "mm/mm.h"
 #include "percpu.h"
 #include "platform.h"
 #include "selftest.h"
+#include "snp/ghcb_msr.h"
 #include "vtpm_cfg.h"
 
 #ifndef SVSM_VERSION
@@ -89,8 +92,14 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 		pr_err("memory initialisation failed");
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}
-	if (platform->type == LAUNCH_PLATFORM_SNP)
-		platform_snp_late_init(&li); /* GHCB: needs the page pool and our page tables */
+	if (platform->type == LAUNCH_PLATFORM_SNP) {
+		/* The platform keeps using the CPUID table it is given; the launch page holding
+		 * it goes back to the guest when a firmware starts, so give it a copy in our pool. */
+		struct launch_info run = li;
+		if (guest_launch_relocate(&run))
+			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_GENERAL);
+		platform_snp_late_init(&run); /* GHCB: needs the page pool and our page tables */
+	}
 
 	pr_info("IGVM SVSM core %s", SVSM_VERSION);
 	pr_info("platform: %s", platform->describe());
@@ -112,5 +121,9 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}
 	pr_info("SVSM core ready");
+	if (platform->type == LAUNCH_PLATFORM_SNP && li.fw_gpa) {
+		guest_launch_snp(&li, li_gpa); /* returns only when the firmware could not start */
+		platform_exit(PLATFORM_EXIT_FAILURE);
+	}
 	platform_exit(PLATFORM_EXIT_SUCCESS);
 }

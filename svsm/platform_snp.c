@@ -22,6 +22,7 @@
 #include "snp/cpuid_page.h"
 #include "snp/ghcb.h"
 #include "snp/ghcb_msr.h"
+#include "snp/guest_req.h"
 #include "snp/pvalidate.h"
 #include "snp/vc.h"
 
@@ -63,6 +64,9 @@ void platform_snp_late_init(const struct launch_info *li)
 	cpu->ghcb = (void *)(uintptr_t)va;
 	cpu->ghcb_gpa = pa;
 	console_enable();
+	/* Attestation needs VMPCK0; without it the SVSM still runs, and reports fail with -1. */
+	if (li->secrets_page_gpa && snp_guest_req_setup(phys_to_virt(li->secrets_page_gpa)) != 0)
+		pr_err("SNP guest requests unavailable: attestation reports will fail");
 }
 
 static uint64_t snp_pte_mask(void)

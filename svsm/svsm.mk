@@ -17,7 +17,14 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
              svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
-SVSM_COMMON_SRC += $(PROTO_SRC) svsm/protocol/proto_native.c svsm/protocol/proto_selftest.c
+SVSM_COMMON_SRC += $(PROTO_SRC) svsm/protocol/proto_native.c svsm/protocol/proto_selftest.c svsm/protocol/proto_kmem.c
+# SNP guest requests (VMPL0 attestation reports): AES-GCM and the message layer are portable.
+SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
+SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
+# Request loop, guest VMSA / secrets page / Run VMPL / INVLPGB encodings (portable), and the SNP binding.
+REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
+               svsm/snp/tlb.c
+SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 
@@ -55,8 +62,17 @@ SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/s
                  svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/mm/memmap.c svsm/mm/palloc.c \
                  svsm/mm/heap.c svsm/mm/pgtable.c svsm/lib/fmt.c svsm/vtpm_cfg.c
 SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
+SVSM_HOST_SRC += $(SNP_GREQ_SRC)
+SVSM_HOST_SRC += $(REQLOOP_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
+SVSM_TESTS += test_svsm_reqloop
+# These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
+SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
+SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
+$(addprefix $(B)/san/tests/,$(SVSM_CRYPTO_TESTS)): $(B)/san/tests/%: $(SAN_OBJ)/tests/svsm/%.o $(SVSM_HOST_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcrypto
 
 $(B)/san/tests/test_svsm_%: $(SAN_OBJ)/tests/svsm/test_svsm_%.o $(SVSM_HOST_OBJS)
 	@mkdir -p $(@D)
@@ -72,6 +88,7 @@ CHECK_DEPS += $(B)/tests/protocol-stress
 # Fuzz harness tests/fuzz/fuzz_svsm_protocol.c links these (no symbol clashes: proto_*, vs_*,
 # rmp_sim_*, rmp_model_*, sha512*).
 FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
+FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
 .PHONY: bench-svsm

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* proto_native.c — see proto_native.h. */
 #include "proto_native.h"
+#include "proto_kmem.h"
 
 #include "../lib/string.h"
 #include "../mm/mm.h"
@@ -38,65 +39,28 @@ static int n_report(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t ca
 	return 0;
 }
 
-/* Page-sized and larger blocks from the pool (the heap is small), the rest from the heap. */
-static void *n_alloc(void *ctx, size_t n)
-{
-	(void)ctx;
-	if (n < PAGE_SIZE) {
-		void *p = kmalloc(n);
-		if (p)
-			memset(p, 0, n);
-		return p;
-	}
-	size_t pages = (n + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t pa = palloc_alloc(&mm.pool, pages, 1);
-	if (!pa)
-		return 0;
-	void *p = phys_to_virt(pa);
-	memset(p, 0, pages * PAGE_SIZE);
-	return p;
-}
-
-static void n_free(void *ctx, void *p, size_t n)
-{
-	(void)ctx;
-	if (n < PAGE_SIZE) {
-		kfree(p);
-		return;
-	}
-	/* Pool pages live in the kernel region, mapped at LAUNCH_KERNEL_VBASE (see mm.h). */
-	uint64_t pa = (uint64_t)(uintptr_t)p - LAUNCH_KERNEL_VBASE + mm.region_gpa;
-	palloc_free(&mm.pool, pa, (n + PAGE_SIZE - 1) / PAGE_SIZE);
-}
-
 /* The simulated RMP has no TLB; the count lets the self-test see the core asked. */
 static void n_flush(void *ctx, uint64_t gpa, uint64_t len)
 {
 	rmp_sim_flush(ctx, gpa, len);
 }
 
-static void n_relax(void *ctx)
-{
-	(void)ctx;
-	__asm__ volatile("pause");
-}
-
 int proto_native_init(struct rmp_sim *sim, struct proto_platform *plat, uint64_t base, uint64_t npages)
 {
-	uint8_t *mem = n_alloc(0, npages * PAGE_SIZE);
-	struct rmp_sim_page *pg = n_alloc(0, npages * sizeof(*pg));
-	uint8_t *large = n_alloc(0, npages / 512);
+	uint8_t *mem = proto_kmem_alloc(0, npages * PAGE_SIZE);
+	struct rmp_sim_page *pg = proto_kmem_alloc(0, npages * sizeof(*pg));
+	uint8_t *large = proto_kmem_alloc(0, npages / 512);
 	if (!mem || !pg || !large)
 		return -1;
 	rmp_sim_init(sim, base, npages, mem, pg, large);
-	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_map, n_zero, n_report, n_alloc, n_free,
-					 n_relax, n_flush };
+	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_map, n_zero, n_report, proto_kmem_alloc,
+					 proto_kmem_free, proto_kmem_relax, n_flush };
 	return 0;
 }
 
 void proto_native_fini(struct rmp_sim *sim)
 {
-	n_free(0, sim->mem, sim->npages * PAGE_SIZE);
-	n_free(0, sim->pg, sim->npages * sizeof(*sim->pg));
-	n_free(0, sim->large, sim->npages / 512);
+	proto_kmem_free(0, sim->mem, sim->npages * PAGE_SIZE);
+	proto_kmem_free(0, sim->pg, sim->npages * sizeof(*sim->pg));
+	proto_kmem_free(0, sim->large, sim->npages / 512);
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proto_selftest.c — the in-kernel protocol self-test: the dispatcher driven
- * through a simulated calling area (call_pending + registers, as the request
- * loop sees a guest call) on the native platform's simulated RMP.
+ * proto_selftest.c — the in-kernel protocol self-test on the native
+ * platform's simulated RMP. Every call goes the way a guest's call goes on
+ * SNP: registers in the guest's VMSA page, guest exit code VMGEXIT,
+ * call_pending in the calling area, then the request loop's step
+ * (reqloop.h), whose register read and write-back is thereby what the boot
+ * test exercises; the results are read back from the VMSA.
  */
 #include "proto.h"
 #include "proto_native.h"
+#include "reqloop.h"
 
 #include "../lib/sha512.h"
 #include "../lib/string.h"
@@ -15,23 +19,36 @@
 #define VMSA (SIM_BASE + 0x1000)
 #define CA (SIM_BASE + 0x2000)
 #define LIST (SIM_BASE + 0x3000)
+#define SVM_EXIT_INTR 0x60ull
 
 static struct proto_core core;
 static struct rmp_sim sim;
 static struct proto_platform plat;
 
-/* What the guest does: fill in the calling area and registers, "VMGEXIT"; the request loop's step. */
+/* The processor's side of a guest exit: registers and exit code land in the VMSA. */
+static struct igvm_sev_vmsa *guest_exit(uint64_t code, uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8)
+{
+	struct igvm_sev_vmsa *v = rmp_sim_map(&sim, VMSA, sizeof(*v));
+	v->guest_error_code = code;
+	v->rax = rax;
+	v->rcx = rcx;
+	v->rdx = rdx;
+	v->r8 = r8;
+	return v;
+}
+
+/* What the guest does: call_pending, registers, VMGEXIT; then the request loop's step. */
 static uint64_t guest_call(uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t rdx, uint64_t r8,
 			   struct proto_regs *out)
 {
 	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
 	ca->call_pending = 1;
-	struct proto_regs r = { (uint64_t)proto << 32 | fn, rcx, rdx, r8 };
-	if (!proto_handle_request(&core, 0, &r) || ca->call_pending)
+	struct igvm_sev_vmsa *v = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)proto << 32 | fn, rcx, rdx, r8);
+	if (reqloop_step(&core, 0, v) != REQLOOP_CALL || ca->call_pending || !(v->efer & EFER_SVME))
 		return ~0ull;
 	if (out)
-		*out = r;
-	return r.rax;
+		*out = (struct proto_regs){ v->rax, v->rcx, v->rdx, v->r8 };
+	return v->rax;
 }
 
 static uint64_t pval1(uint64_t e)
@@ -54,12 +71,30 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	ok = ok && !proto_mark_validated(&core, SIM_BASE, 16 * 4096);
 	ok = ok && rmp_sim_rmpadjust(&sim, VMSA, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true) == RMP_OK;
 	ok = ok && proto_add_boot_vcpu(&core, VMSA, CA, 0) == 0;
+	rmp_sim_flush(&sim, VMSA, 4096); /* the launch flushes once after its RMPADJUSTs */
+	struct igvm_sev_vmsa *gv = rmp_sim_map(&sim, VMSA, sizeof(*gv));
+	gv->efer = EFER_SVME;
 	check("protocol: core set up on the simulated RMP", ok);
 
+	/* Not calls: another exit with call_pending set (the guest may be between setting
+	 * the flag and loading the registers), and a VMGEXIT without call_pending. Neither
+	 * may touch the registers or the flag; both leave the VMSA runnable. */
+	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
+	ca->call_pending = 1;
+	gv = guest_exit(SVM_EXIT_INTR, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
+	ok = reqloop_step(&core, 0, gv) == REQLOOP_OTHER_EXIT && ca->call_pending == 1 &&
+	     gv->rax == SVSM_CORE_QUERY_PROTOCOL && gv->rcx == 1 && (gv->efer & EFER_SVME);
+	ca->call_pending = 0;
+	gv = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
+	ok = ok && reqloop_step(&core, 0, gv) == REQLOOP_NO_CALL && gv->rax == SVSM_CORE_QUERY_PROTOCOL &&
+	     gv->rcx == 1 && gv->rdx == 2 && gv->r8 == 3 && (gv->efer & EFER_SVME) &&
+	     atomic_load(&core.st.calls) == 0;
+	check("protocol: request loop ignores other exits and VMGEXIT without call_pending", ok);
+
 	struct proto_regs r;
-	ok = guest_call(0, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0, &r) == SVSM_SUCCESS && r.rcx == 0x100000001ull &&
-	     guest_call(7, 0, 0, 0, 0, 0) == SVSM_ERR_UNSUPPORTED_PROTOCOL;
-	check("protocol: calling area + dispatcher (QUERY_PROTOCOL, unknown protocol)", ok);
+	ok = guest_call(0, SVSM_CORE_QUERY_PROTOCOL, 1, 0x55, 0x66, &r) == SVSM_SUCCESS && r.rcx == 0x100000001ull &&
+	     r.rdx == 0x55 && r.r8 == 0x66 && guest_call(7, 0, 0, 0, 0, 0) == SVSM_ERR_UNSUPPORTED_PROTOCOL;
+	check("protocol: request loop + dispatcher, results in the VMSA (QUERY_PROTOCOL, unknown protocol)", ok);
 
 	uint64_t pg = SIM_BASE + 0x200000;
 	ok = pval1(pg | PVAL_VALIDATE) == SVSM_SUCCESS && pval1(pg | PVAL_VALIDATE) == SVSM_ERR_PVALIDATE_FAIL_UNCHANGED &&

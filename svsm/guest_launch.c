@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/* guest_launch.c — see guest_launch.h. */
+#include "guest_launch.h"
+
+#include <stdbool.h>
+
+#include "arch/cpu.h"
+#include "console.h"
+#include "lib/string.h"
+#include "mm/mm.h"
+#include "percpu.h"
+#include "protocol/proto.h"
+#include "protocol/proto_snp.h"
+#include "protocol/reqloop.h"
+#include "snp/ghcb_msr.h"
+#include "snp/guest_vmsa.h"
+#include "snp/pvalidate.h"
+#include "snp/run_vmpl.h"
+#include "snp/secrets_page.h"
+
+#define SVSM_PROTOCOL_MAX_VERSION 1u
+
+static struct proto_core core;
+static struct proto_snp snp;
+static struct proto_platform plat;
+static uint64_t cpuid_copy_pa;
+static bool mem_shared;
+static uint64_t pages_given, pages_taken;
+
+int guest_launch_relocate(struct launch_info *run)
+{
+	if (!run->cpuid_page_gpa)
+		return 0;
+	uint64_t pa = alloc_page();
+	if (!pa)
+		return -1;
+	memcpy(phys_to_virt(pa), phys_to_virt(run->cpuid_page_gpa), PAGE_SIZE);
+	cpuid_copy_pa = pa;
+	run->cpuid_page_gpa = pa;
+	return 0;
+}
+
+static bool range_ok(uint64_t gpa, uint64_t len)
+{
+	return len && !((gpa | len) & (PAGE_SIZE - 1)) && gpa + len > gpa;
+}
+
+/*
+ * A page the launch did not validate becomes the guest's: validated, zeroed (its old
+ * content, whatever it is, is nobody's business), recorded, VMPL2 RWX. Pages the tracker
+ * already knows are left alone: the launch-validated firmware image, or a page of an
+ * earlier range.
+ */
+static int give_page(uint64_t pa, const char *what)
+{
+	if (!proto_in_guest(&core, pa, PAGE_SIZE)) {
+		pr_err("guest: %s page 0x%lx is not guest RAM", what, (unsigned long)pa);
+		return -1;
+	}
+	if (vs_valid(&core.vs, pa))
+		return 0;
+	if (mem_shared && ghcb_msr_psc(pa, PSC_OP_PRIVATE) != 0) {
+		pr_err("guest: page-state change of %s page 0x%lx refused", what, (unsigned long)pa);
+		return -1;
+	}
+	enum rmp_result r = plat.pvalidate(plat.ctx, pa, false, true);
+	if (r == RMP_UNCHANGED)
+		pr_warn("guest: %s page 0x%lx was already validated; its content is discarded", what,
+			(unsigned long)pa);
+	else if (r != RMP_OK) {
+		pr_err("guest: PVALIDATE of %s page 0x%lx: %s", what, (unsigned long)pa, rmp_result_name(r));
+		return -1;
+	}
+	plat.zero(plat.ctx, pa, PAGE_SIZE);
+	if (proto_mark_validated(&core, pa, PAGE_SIZE))
+		return -1;
+	r = plat.rmpadjust(plat.ctx, pa, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
+	if (r != RMP_OK) {
+		pr_err("guest: RMPADJUST of %s page 0x%lx: %s", what, (unsigned long)pa, rmp_result_name(r));
+		return -1;
+	}
+	pages_given++;
+	return 0;
+}
+
+static int give_range(uint64_t gpa, uint64_t len, const char *what)
+{
+	if (!range_ok(gpa, len)) {
+		pr_err("guest: %s range 0x%lx+0x%lx is not page aligned", what, (unsigned long)gpa, (unsigned long)len);
+		return -1;
+	}
+	for (uint64_t a = gpa; a < gpa + len; a += PAGE_SIZE)
+		if (give_page(a, what))
+			return -1;
+	return 0;
+}
+
+/*
+ * One of the SVSM's launch pages goes back to the guest as RAM it has not validated.
+ * Only guest RAM the tracker does not claim for the guest is touched. A page that
+ * cannot be rescinded stays validated and is recorded so, which keeps tracker and RMP
+ * equal; the guest then cannot validate it again (FAIL_UNCHANGED), which is the lesser
+ * evil compared to a double validation.
+ */
+static void take_back(uint64_t gpa, uint64_t len, bool wipe, const char *what)
+{
+	static uint64_t taken[128];
+	static unsigned ntaken;
+	if (!len || gpa + len < gpa)
+		return;
+	uint64_t end = (gpa + len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	for (uint64_t a = gpa & ~(PAGE_SIZE - 1); a < end; a += PAGE_SIZE) {
+		if (!proto_in_guest(&core, a, PAGE_SIZE) || vs_valid(&core.vs, a))
+			continue;
+		/* Two launch fields may share a page (VP count and environment information):
+		 * rescinding it twice would be a PVALIDATE into the state it already has. */
+		bool seen = false;
+		for (unsigned i = 0; i < ntaken && !seen; i++)
+			seen = taken[i] == a;
+		if (seen || ntaken == sizeof(taken) / sizeof(taken[0]))
+			continue;
+		taken[ntaken++] = a;
+		if (wipe)
+			memset(phys_to_virt(a), 0, PAGE_SIZE);
+		enum rmp_result r = plat.pvalidate(plat.ctx, a, false, false);
+		if (r == RMP_OK)
+			pages_taken++;
+		else if (r != RMP_UNCHANGED) {
+			pr_warn("guest: %s page 0x%lx stays validated (%s)", what, (unsigned long)a, rmp_result_name(r));
+			proto_mark_validated(&core, a, PAGE_SIZE);
+		}
+	}
+}
+
+/* Guest memory for the core: RAM outside the SVSM's region, plus the firmware image. */
+static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *size, unsigned *n)
+{
+	unsigned k = 0;
+	bool fw_inside = false;
+	uint64_t fw_end = li->fw_gpa + li->fw_size;
+	for (unsigned i = 0; i < mm.guest_map.count; i++) {
+		const struct mem_range *r = &mm.guest_map.r[i];
+		if (r->type != MEMMAP_TYPE_RAM || !r->size)
+			continue;
+		if (k == PROTO_MAX_RANGES) {
+			pr_err("guest: more than %u RAM ranges", PROTO_MAX_RANGES);
+			return -1;
+		}
+		if (li->fw_gpa >= r->base && fw_end <= r->base + r->size)
+			fw_inside = true;
+		else if (li->fw_gpa < r->base + r->size && r->base < fw_end) {
+			pr_err("guest: firmware 0x%lx+0x%lx straddles a RAM range", (unsigned long)li->fw_gpa,
+			       (unsigned long)li->fw_size);
+			return -1;
+		}
+		base[k] = r->base;
+		size[k++] = r->size;
+	}
+	if (!fw_inside) {
+		if (k == PROTO_MAX_RANGES)
+			return -1;
+		/* Not RAM in the host's map, so not in the direct map yet either. */
+		uint64_t lo = li->fw_gpa & ~(LARGE_SIZE - 1), hi = (fw_end + LARGE_SIZE - 1) & ~(LARGE_SIZE - 1);
+		if (pgt_map(&mm.pgt, DMAP_BASE + lo, lo, hi - lo, PTE_W | PTE_NX | PTE_PS)) {
+			pr_err("guest: cannot map the firmware image");
+			return -1;
+		}
+		base[k] = li->fw_gpa;
+		size[k++] = li->fw_size;
+	}
+	*n = k;
+	return 0;
+}
+
+/* A pool page that is not 2 MiB aligned (COCONUT-SVSM: some processors mishandle such VMSAs). */
+static uint64_t alloc_vmsa_page(void)
+{
+	uint64_t skipped[4], pa;
+	unsigned ns = 0;
+	while ((pa = alloc_page()) && !(pa & (LARGE_SIZE - 1)) && ns < 4)
+		skipped[ns++] = pa;
+	for (unsigned i = 0; i < ns; i++)
+		free_page(skipped[i]);
+	if (pa && !(pa & (LARGE_SIZE - 1))) {
+		free_page(pa);
+		pa = 0;
+	}
+	return pa;
+}
+
+static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_sev_vmsa **vmsa_out, int *slot_out)
+{
+	if (!li->fw_size || !range_ok(li->fw_gpa, li->fw_size) || !li->fw_caa_gpa ||
+	    (li->fw_caa_gpa & (PAGE_SIZE - 1)) || li->fw_prevalidated_count > LAUNCH_FW_MAX_PREVALIDATED) {
+		pr_err("guest: the launch information describes no usable firmware");
+		return -1;
+	}
+	uint64_t base[PROTO_MAX_RANGES], size[PROTO_MAX_RANGES];
+	unsigned n;
+	if (guest_ranges(li, base, size, &n) || proto_snp_init(&snp, &plat, base, size, n))
+		return -1;
+	uint64_t feats = guest_vmsa_features(rdmsr(MSR_SEV_STATUS));
+	if (proto_init(&core, &plat, base, size, n, feats)) {
+		pr_err("guest: protocol core setup failed");
+		return -1;
+	}
+	if (li->env_info_gpa)
+		mem_shared = *(const volatile uint32_t *)phys_to_virt(li->env_info_gpa) & 1;
+
+	/* The firmware image: launch-validated page data. */
+	if (proto_mark_validated(&core, li->fw_gpa, li->fw_size))
+		return -1;
+	for (uint64_t a = li->fw_gpa; a < li->fw_gpa + li->fw_size; a += PAGE_SIZE) {
+		enum rmp_result r = plat.rmpadjust(plat.ctx, a, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
+		if (r != RMP_OK) {
+			pr_err("guest: RMPADJUST of firmware page 0x%lx: %s", (unsigned long)a, rmp_result_name(r));
+			return -1;
+		}
+	}
+
+	for (unsigned i = 0; i < li->fw_prevalidated_count; i++)
+		if (give_range(li->fw_prevalidated[i].gpa, li->fw_prevalidated[i].size, "prevalidated"))
+			return -1;
+	if (li->fw_cpuid_gpa && cpuid_copy_pa) {
+		if (give_range(li->fw_cpuid_gpa, PAGE_SIZE, "CPUID"))
+			return -1;
+		memcpy(phys_to_virt(li->fw_cpuid_gpa), phys_to_virt(cpuid_copy_pa), PAGE_SIZE);
+	}
+	if (li->fw_secrets_gpa && li->secrets_page_gpa) {
+		if (give_range(li->fw_secrets_gpa, PAGE_SIZE, "secrets"))
+			return -1;
+		struct secrets_svsm_info si = { mm.region_gpa, mm.region_size, li->fw_caa_gpa,
+						SVSM_PROTOCOL_MAX_VERSION, PROTO_GUEST_VMPL };
+		secrets_page_for_guest(phys_to_virt(li->fw_secrets_gpa), phys_to_virt(li->secrets_page_gpa), &si);
+	}
+	if (give_range(li->fw_caa_gpa, PAGE_SIZE, "calling area"))
+		return -1;
+
+	/* Nothing reads the launch pages from here on (guest_launch_relocate moved the CPUID
+	 * table; the guest-request code keeps its own copy of VMPCK0). */
+	take_back(li->stage2_gpa, li->stage2_size, false, "stage 2");
+	take_back(li_gpa, LAUNCH_INFO_SIZE, false, "launch information");
+	take_back(li->cpuid_page_gpa, PAGE_SIZE, false, "CPUID");
+	take_back(li->secrets_page_gpa, PAGE_SIZE, true, "secrets");
+	take_back(li->vp_count_gpa, 8, false, "parameter");
+	take_back(li->env_info_gpa, 4, false, "parameter");
+	take_back(li->memory_map_gpa, li->memory_map_size, false, "memory map");
+	take_back(li->vtpm_config_gpa, li->vtpm_config_size, false, "vTPM configuration");
+	take_back(li->boot_stack_gpa, li->boot_stack_size, false, "boot stack");
+
+	uint64_t vmsa_pa = alloc_vmsa_page();
+	if (!vmsa_pa) {
+		pr_err("guest: no page for the VMSA");
+		return -1;
+	}
+	struct igvm_sev_vmsa *v = phys_to_virt(vmsa_pa);
+	struct guest_vmsa_params vp = { GUEST_VMSA_RESET_IP, feats, li->vtom, PROTO_GUEST_VMPL };
+	guest_vmsa_build(v, &vp);
+	uint32_t raw = 0;
+	enum rmp_result r = rmpadjust((uint64_t)(uintptr_t)v, RMP_PAGE_4K, rmpadjust_attrs(PROTO_GUEST_VMPL, 0, true), &raw);
+	if (r != RMP_OK) {
+		pr_err("guest: RMPADJUST of the VMSA: %s (%u)", rmp_result_name(r), raw);
+		return -1;
+	}
+	struct percpu *cpu = this_cpu();
+	int slot = proto_add_boot_vcpu(&core, vmsa_pa, li->fw_caa_gpa, cpu->apic_id);
+	if (slot < 0)
+		return -1;
+	/* Nothing may log between building the GHCB request and its VMGEXIT. */
+	int rc = snp_ap_creation(cpu->ghcb, cpu->ghcb_gpa, SNP_AP_CREATE_ON_INIT, cpu->apic_id, PROTO_GUEST_VMPL,
+				 vmsa_pa, feats);
+	if (rc) {
+		pr_err("guest: the hypervisor refused the VMPL2 VMSA");
+		return -1;
+	}
+	plat.flush(plat.ctx, 0, ~0ull);
+	pr_info("guest: firmware 0x%lx-0x%lx at VMPL%u, %lu pages given, %lu launch pages handed back, "
+		"CAA 0x%lx, VMSA 0x%lx, SEV features 0x%lx, TLB flush %s", (unsigned long)li->fw_gpa,
+		(unsigned long)(li->fw_gpa + li->fw_size - 1), PROTO_GUEST_VMPL, (unsigned long)pages_given,
+		(unsigned long)pages_taken, (unsigned long)li->fw_caa_gpa, (unsigned long)vmsa_pa, (unsigned long)feats,
+		proto_snp_flush_mode(&snp));
+	if (!snp.invlpgb)
+		pr_warn("guest: no INVLPGB: revoked guest access is flushed on this processor only");
+	*vmsa_out = v;
+	*slot_out = slot;
+	return 0;
+}
+
+int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
+{
+	struct igvm_sev_vmsa *v;
+	int slot;
+	if (prepare(li, li_gpa, &v, &slot))
+		return -1;
+	for (;;) {
+		if (snp_run_vmpl(PROTO_GUEST_VMPL)) {
+			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
+			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_PROTOCOL);
+		}
+		(void)reqloop_step(&core, (unsigned)slot, v);
+	}
+}
