@@ -222,6 +222,8 @@ int proto_find_vcpu(struct proto_core *c, uint64_t vmsa);
 bool proto_page_registered(struct proto_core *c, uint64_t page, bool *is_vmsa);
 struct spinlock *proto_stripe_lock(struct proto_core *c, uint64_t gpa);
 bool proto_in_guest(const struct proto_core *c, uint64_t gpa, uint64_t len);
+/* [gpa, gpa+len) non-empty, not wrapping, inside one of the n ranges (base[i], size[i]). */
+bool proto_ranges_contain(const uint64_t *base, const uint64_t *size, unsigned n, uint64_t gpa, uint64_t len);
 
 /* Internals shared between the protocol files. */
 void proto_lock(struct proto_core *c, struct spinlock *l);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* proto_snp.c — see proto_snp.h. */
 #include "proto_snp.h"
+#include "proto.h"
 #include "proto_kmem.h"
 
 #include "../arch/cpu.h"
@@ -12,14 +13,11 @@
 
 #define HUGE (2ull << 20)
 
+/* The platform keeps its own copy of guest memory: it never touches anything else,
+ * whatever the caller asks. */
 static bool in_ranges(const struct proto_snp *s, uint64_t gpa, uint64_t len)
 {
-	if (!len || gpa + len < gpa)
-		return false;
-	for (unsigned i = 0; i < s->n; i++)
-		if (gpa >= s->base[i] && gpa + len <= s->base[i] + s->size[i])
-			return true;
-	return false;
+	return proto_ranges_contain(s->base, s->size, s->n, gpa, len);
 }
 
 static uint64_t va_of(uint64_t gpa)

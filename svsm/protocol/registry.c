@@ -19,14 +19,19 @@ struct spinlock *proto_stripe_lock(struct proto_core *c, uint64_t gpa)
 	return &c->stripe[(gpa >> 21) % PROTO_STRIPES];
 }
 
-bool proto_in_guest(const struct proto_core *c, uint64_t gpa, uint64_t len)
+bool proto_ranges_contain(const uint64_t *base, const uint64_t *size, unsigned n, uint64_t gpa, uint64_t len)
 {
 	if (!len || gpa + len < gpa)
 		return false;
-	for (unsigned i = 0; i < c->nranges; i++)
-		if (gpa >= c->range_base[i] && gpa + len <= c->range_base[i] + c->range_size[i])
+	for (unsigned i = 0; i < n; i++)
+		if (gpa >= base[i] && gpa + len <= base[i] + size[i])
 			return true;
 	return false;
+}
+
+bool proto_in_guest(const struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	return proto_ranges_contain(c->range_base, c->range_size, c->nranges, gpa, len);
 }
 
 int proto_init(struct proto_core *c, const struct proto_platform *plat, const uint64_t *base,

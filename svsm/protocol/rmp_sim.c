@@ -126,16 +126,28 @@ static enum rmp_result size_rules(struct rmp_sim *s, uint64_t gpa, bool huge)
 	return RMP_OK;
 }
 
+/* What both instructions check first (lock held): the size rules, and whether the
+ * SVSM's own memory is touched (a violation, counted). */
+static enum rmp_result instr_begin(struct rmp_sim *s, uint64_t gpa, bool huge, uint64_t *first, uint64_t *n)
+{
+	enum rmp_result r = size_rules(s, gpa, huge);
+	if (r != RMP_OK)
+		return r;
+	*n = huge ? 512 : 1;
+	*first = idx(s, gpa);
+	if (touches_svsm(s, gpa, *n * PAGE))
+		atomic_fetch_add(&s->v_svsm, 1);
+	return RMP_OK;
+}
+
 enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bool validate)
 {
 	atomic_fetch_add(&s->n_pvalidate, 1);
 	lock(s);
-	enum rmp_result r = size_rules(s, gpa, huge);
+	uint64_t n, first;
+	enum rmp_result r = instr_begin(s, gpa, huge, &first, &n);
 	if (r != RMP_OK)
 		goto out;
-	uint64_t n = huge ? 512 : 1, first = idx(s, gpa);
-	if (touches_svsm(s, gpa, n * PAGE))
-		atomic_fetch_add(&s->v_svsm, 1);
 	for (uint64_t i = first; i < first + n; i++)
 		if (s->pg[i].vmsa)
 			atomic_fetch_add(&s->v_vmsa, 1);
@@ -170,12 +182,10 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 	if (vmpl < 1 || vmpl > 3)
 		return RMP_FAIL_PERMISSION;
 	lock(s);
-	enum rmp_result r = size_rules(s, gpa, huge);
+	uint64_t n, first;
+	enum rmp_result r = instr_begin(s, gpa, huge, &first, &n);
 	if (r != RMP_OK)
 		goto out;
-	uint64_t n = huge ? 512 : 1, first = idx(s, gpa);
-	if (touches_svsm(s, gpa, n * PAGE))
-		atomic_fetch_add(&s->v_svsm, 1);
 	if (!s->pg[first].valid || (vmsa && huge)) {
 		r = RMP_FAIL_INPUT;
 		goto out;
