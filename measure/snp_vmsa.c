@@ -4,9 +4,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* RDX of the cloud VMMs: family 6 (0x600), what they report whatever the host CPU. */
+/*
+ * RDX of the cloud VMMs: 0x600 (family 6), whatever the host CPU. EC2 used
+ * to be modelled with 0; sev-snp-measure changed it to 0x600 in April 2026
+ * (commit 4a02bf0, "Update the EC2 VMSA used to calculate the expected
+ * measurement") because that is what EC2 measures. Older ec2 vectors are stale.
+ */
 #define CLOUD_RDX 0x600u
-#define EC2_RDX 0x0u
 
 const char *snp_vmm_name(enum snp_vmm vmm)
 {
@@ -74,7 +78,7 @@ void snp_vmsa_build(struct igvm_sev_vmsa *v, enum snp_vmm vmm, uint32_t eip, uin
 			cs_attrib = 0x9a;
 		ss_attrib = 0x92;
 		tr_attrib = 0x83;
-		v->rdx = EC2_RDX;
+		v->rdx = CLOUD_RDX;
 		v->mxcsr = 0;
 		v->x87_fcw = 0;
 		break;

@@ -11,7 +11,7 @@
  *
  *            cs attrib      ss    tr    rdx         g_pat               mxcsr   x87 fcw
  *   QEMU     0x9b           0x93  0x8b  signature   0x0007040600070406  0x1f80  0x37f
- *   ec2      BSP 0x9a/AP 0x9b 0x92 0x83  0 (see .c) 0x0007040600070406  0       0
+ *   ec2      BSP 0x9a/AP 0x9b 0x92 0x83  0x600       0x0007040600070406  0       0
  *   gce      0x9b           0x93  0x8b  0x600       0x70106             0       0
  *
  * Common to all: es/ds/fs/gs {0, 0x93, 0xffff, 0}, gdtr/idtr {0, 0, 0xffff,

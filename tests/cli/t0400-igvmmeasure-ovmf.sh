@@ -153,7 +153,9 @@ G_SNP_ONLY=ddc5224521617a536ee7ce9dd6224d1b58a8d4fda1c741f3ac99fc4bfa04ba6e9fc98
 G_CMDLINE=803f691094946e42068aaa3a8f9e26a5c89f36f7b73ecfb28c653360fe4b3aba7e534442e7e1e17895dfe778d0228977
 G_NOKERNEL=19358ba9a7615534a9a1e2f0dfc29384dcd4dcb7062ff9c6013b26869a5fc6ecabe033c48dd6f6db5d6d76e7c5df632d
 G_4VCPU=4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78eafe7b422907be0b4698e2414a631942
-G_EC2=7d3756157c805bf6adf617064c8552e8c1688fa1c8756f11cbf56ba5d25c9270fb69c0505c1cbe1c5c66c0e34c6ed3be
+# ec2: current upstream (sev-snp-measure 4a02bf0, April 2026, RDX 0x600)
+G_EC2=0883bd0eeb716e65b7b977a321c278d1e51b33b5c655fab985443bbcc65c086b9c15e8a0bd8811050dec7e24964e5056
+G_GCE4=5c5debf100fc339f90276e761ee1f1658d08922c3b20e2a2e6c7a6c3370b2452a15a00eae11886a93d6fd1e7ab81e29d
 
 S="--mode snp --ovmf amdsev.fd --snp-ovmf-hash $SEED"
 expect "test_snp_ovmf_hash_gen_default" "$G_DEFAULT" $S --vcpus 1 --vcpu-type EPYC-v4 \
@@ -167,6 +169,8 @@ expect "test_snp_with_multiple_vcpus_default" "$G_4VCPU" $S --vcpus 4 --vcpu-typ
 	--guest-features 0x21
 expect "test_snp_ec2_feature_snp_only (ec2 needs no CPU type)" "$G_EC2" $S --vcpus 1 --vmm-type ec2 \
 	--kernel /dev/null --initrd /dev/null
+expect "test_snp_gce_with_multiple_vcpus_default (gce needs no CPU type)" "$G_GCE4" $S --vcpus 4 \
+	--vmm-type gce --kernel /dev/null --initrd /dev/null
 expect "--vcpu-family/model/stepping 23/1/2 is EPYC-v4" "$G_NOKERNEL" $S --vcpus 1 --vcpu-family 23 \
 	--vcpu-model 1 --vcpu-stepping 2
 expect "--vcpu-sig 0x800f12 is EPYC-v4" "$G_NOKERNEL" $S --vcpus 1 --vcpu-sig 0x800f12

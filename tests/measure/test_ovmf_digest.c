@@ -58,10 +58,17 @@ static const struct golden goldens[] = {
 	  "4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78eafe7b422907be0b4698e2414a631942" },
 	{ "test_snp_with_multiple_vcpus_feature_snp_only", SNP_VMM_QEMU, 4, 0x1, true, "",
 	  "5061fffb019493a903613d56d54b94912a1a2f9e4502385f5c194616753720a92441310ba6c4933de877c36e23046ad5" },
+	/* ec2 since sev-snp-measure 4a02bf0 (April 2026: RDX 0x600); the older
+	 * 6ae80856…/7d375615… vectors were computed with RDX 0 and are stale. */
 	{ "test_snp_ec2_default", SNP_VMM_EC2, 1, 0x21, true, "",
-	  "6ae80856486b1396af8c82a40351d6ed76a20c785e9c7fa4ffa27c22d5d6313b4b3b458cd3c9968e6f89fb5d8450d7a6" },
+	  "0ce9ccc06bab55eebe8abc234f3df6514883977a68a591b71052498ab52b2f1aa415db338033946ef93aa8278c0d67fb" },
 	{ "test_snp_ec2_feature_snp_only", SNP_VMM_EC2, 1, 0x1, true, "",
-	  "7d3756157c805bf6adf617064c8552e8c1688fa1c8756f11cbf56ba5d25c9270fb69c0505c1cbe1c5c66c0e34c6ed3be" },
+	  "0883bd0eeb716e65b7b977a321c278d1e51b33b5c655fab985443bbcc65c086b9c15e8a0bd8811050dec7e24964e5056" },
+	/* gce (vcpu signature 0: gce ignores it) */
+	{ "test_snp_gce_default", SNP_VMM_GCE, 1, 0x1, true, "",
+	  "5da7106cf14cf46b1725ebab123eb9e53bd46a1e9f400cd0c08e7827b04b688ea8b4e403c8404efed4397ea5d5d0722e" },
+	{ "test_snp_gce_with_multiple_vcpus_default", SNP_VMM_GCE, 4, 0x1, true, "",
+	  "5c5debf100fc339f90276e761ee1f1658d08922c3b20e2a2e6c7a6c3370b2452a15a00eae11886a93d6fd1e7ab81e29d" },
 };
 
 static const uint32_t epyc_v4 = 0x800f12;

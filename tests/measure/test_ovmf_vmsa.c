@@ -81,9 +81,10 @@ static void test_vmsas(void)
 	struct regs qemu = { 0x9b, 0x93, 0x8b, 0x800f12, pat, 0x1f80, 0x37f };
 	check(SNP_VMM_QEMU, SNP_VMSA_BSP_EIP, &qemu, "QEMU BSP");
 	check(SNP_VMM_QEMU, 0x80b004, &qemu, "QEMU AP (eip 0x80b004: cs.base 0x800000, rip 0xb004)");
-	/* ec2's RDX is 0: sev-snp-measure's test_snp_ec2_* vectors (test_ovmf_digest) pin it. */
-	struct regs ec2_bsp = { 0x9a, 0x92, 0x83, 0, pat, 0, 0 };
-	struct regs ec2_ap = { 0x9b, 0x92, 0x83, 0, pat, 0, 0 };
+	/* ec2's RDX is 0x600 since sev-snp-measure 4a02bf0 (April 2026); its
+	 * test_snp_ec2_* vectors (test_ovmf_digest) pin it. */
+	struct regs ec2_bsp = { 0x9a, 0x92, 0x83, 0x600, pat, 0, 0 };
+	struct regs ec2_ap = { 0x9b, 0x92, 0x83, 0x600, pat, 0, 0 };
 	check(SNP_VMM_EC2, SNP_VMSA_BSP_EIP, &ec2_bsp, "ec2 BSP");
 	check(SNP_VMM_EC2, 0x808004, &ec2_ap, "ec2 AP");
 	struct regs gce = { 0x9b, 0x93, 0x8b, 0x600, 0x70106, 0, 0 };
