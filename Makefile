@@ -65,6 +65,7 @@ UNINSTALL_TARGETS :=
 -include libigvm/libigvm.mk
 -include loaders/loaders.mk
 -include svsm/svsm.mk
+-include firmware/firmware.mk
 -include igvmbuild/build.mk
 
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean

@@ -42,8 +42,9 @@ install-templates:
 ifneq ($(and $(wildcard loaders/loaders.mk),$(wildcard svsm/svsm.mk)),)
 ALL_TARGETS += $(B)/images/svsm-qemu.igvm
 $(B)/images/svsm-qemu.igvm: $(B)/bin/igvmbuild templates/qemu-snp.xml templates/vtpm-default.xml \
-		$(B)/svsm/svsm.elf $(B)/loaders/stage2.bin
+		$(B)/svsm/svsm.elf $(B)/loaders/stage2.bin $(FIRMWARE)
 	@mkdir -p $(@D)
 	$(B)/bin/igvmbuild build --template templates/qemu-snp.xml --kernel $(B)/svsm/svsm.elf \
-		--stage2 $(B)/loaders/stage2.bin --reference-values $(B)/images/svsm-qemu.json -o $@
+		--stage2 $(B)/loaders/stage2.bin --firmware $(FIRMWARE) \
+		--reference-values $(B)/images/svsm-qemu.json -o $@
 endif

@@ -132,6 +132,32 @@ int build_ovmf_place(const char *path, const uint8_t *data, size_t len, const st
 			*slot = s->gpa;
 		}
 	}
+	/*
+	 * On SNP the core launches the firmware at VMPL2 behind the SVSM: the
+	 * firmware finds the SVSM through the secrets page (SVSM fields at
+	 * 0x140) and calls it through its calling area, and the core copies the
+	 * CPUID page for it. A firmware without these sections (edk2 before
+	 * AmdSvsmLib, e.g. Debian 12's 2022.11) cannot run under an SVSM: its
+	 * own PVALIDATE at VMPL2 fails and the guest dies. Refuse it here
+	 * instead of printing a digest for a guest that cannot boot.
+	 */
+	if (cfg->snp) {
+		const struct {
+			const uint64_t *gpa;
+			const char *name;
+		} need[] = {
+			{ &li->fw_caa_gpa, "SVSM_CAA" },
+			{ &li->fw_secrets_gpa, "SNP_SECRETS" },
+			{ &li->fw_cpuid_gpa, "CPUID" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(need); i++)
+			if (!*need[i].gpa) {
+				ib_err("%s: SEV metadata: no %s section: the firmware cannot run under the SVSM "
+				       "on SEV-SNP (edk2 2024.05 or newer with AmdSvsmLib is needed, e.g. "
+				       "Debian 13's ovmf)", path, need[i].name);
+				return IB_EXIT_INVALID;
+			}
+	}
 	/* Merge adjacent ranges (ovmf_parse already refused overlaps), as the core validates whole runs. */
 	qsort(pre, npre, sizeof(pre[0]), cmp_range);
 	size_t out = 0;

@@ -63,6 +63,10 @@ w("ovmf-lie.fd", ovmf(meta_off_from_end=0x50000))
 w("ovmf-version.fd", ovmf(hdr_version=7))
 # Overlapping sections.
 w("ovmf-sections.fd", ovmf(sections=[(0x800000, 0x2000, 1), (0x801000, 0x1000, 2)]))
+# No SVSM_CAA / SECRETS / CPUID section: edk2 without AmdSvsmLib cannot run under the SVSM.
+w("ovmf-nocaa.fd", ovmf(sections=[(0x800000, 0x9000, 1), (0x80D000, 0x1000, 2), (0x80E000, 0x1000, 3)]))
+w("ovmf-nosecrets.fd", ovmf(sections=[(0x800000, 0x9000, 1), (0x809000, 0x1000, 4), (0x80E000, 0x1000, 3)]))
+w("ovmf-nocpuid.fd", ovmf(sections=[(0x800000, 0x9000, 1), (0x809000, 0x1000, 4), (0x80D000, 0x1000, 2)]))
 # Size that is not a page multiple.
 w("ovmf-odd.fd", ovmf()[:-100])
 # Firmware so large it reaches down into the kernel region (4 GiB - 0x1000000 ... no: 1 GiB limit);

@@ -169,7 +169,11 @@ grep -q 'no SNP platform' "$T/n.txt" && ok "native-only build prints no digest" 
 # Shipped templates, with the fixture kernel and stage 2 (and Debian's OVMF when installed)
 for tpl in qemu-snp qemu-native; do
 	fwopt=
-	if [ $tpl = qemu-snp ] && [ ! -r /usr/share/ovmf/OVMF.fd ]; then fwopt="--firmware $FX/ovmf.fd"; fi
+	# the pinned SVSM-capable OVMF when `make` fetched it, else the synthetic one
+	if [ $tpl = qemu-snp ]; then
+		fwopt="--firmware $FX/ovmf.fd"
+		[ -r "$B/firmware/OVMF-svsm.fd" ] && fwopt="--firmware $B/firmware/OVMF-svsm.fd"
+	fi
 	if "$IGVMBUILD" build -t "$SRC/templates/$tpl.xml" --kernel "$FX/kernel.elf" --stage2 "$FX/stage2.bin" $fwopt \
 		-o "$O/$tpl.igvm" >"$T/$tpl.txt" 2>"$T/$tpl.err"; then
 		ok "templates/$tpl.xml builds"
@@ -237,6 +241,24 @@ refuse "firmware whose metadata offset lies" 1 "ovmf-lie.fd: offset" $TT --firmw
 refuse "firmware metadata of an unknown version" 1 "version" $TT --firmware "$FX/ovmf-version.fd"
 refuse "firmware with overlapping sections" 1 "overlap" $TT --firmware "$FX/ovmf-sections.fd"
 refuse "firmware whose size is not a page multiple" 1 "multiple of 4 KiB" $TT --firmware "$FX/ovmf-odd.fd"
+refuse "an SNP image with firmware that has no SVSM_CAA section" 1 "no SVSM_CAA section" $TT --firmware "$FX/ovmf-nocaa.fd"
+refuse "an SNP image with firmware that has no SNP_SECRETS section" 1 "no SNP_SECRETS section" $TT \
+	--firmware "$FX/ovmf-nosecrets.fd"
+refuse "an SNP image with firmware that has no CPUID section" 1 "no CPUID section" $TT --firmware "$FX/ovmf-nocpuid.fd"
+if [ -r /usr/share/ovmf/OVMF.fd ] && python3 -c 'import sys; d=open(sys.argv[1],"rb").read(); sys.exit(0 if b"ASEV" in d else 1)' \
+	/usr/share/ovmf/OVMF.fd; then
+	if "$IGVMBUILD" build $TT --firmware /usr/share/ovmf/OVMF.fd -o "$O/deb.igvm" >/dev/null 2>"$T/err"; then
+		skip "the installed /usr/share/ovmf/OVMF.fd supports an SVSM (newer than Debian 12's)"
+	else
+		grep -q "no SVSM_CAA section" "$T/err" && ok "refuses Debian 12's OVMF (no SVSM_CAA) for an SNP image" ||
+			notok "refuses Debian 12's OVMF: $(head -1 "$T/err")"
+	fi
+else
+	skip "no OVMF with SEV metadata at /usr/share/ovmf/OVMF.fd"
+fi
+"$IGVMBUILD" build $TT --platform native --firmware "$FX/ovmf-nocaa.fd" -o "$O/nocaa-native.igvm" >/dev/null 2>"$T/err" &&
+	ok "a native-only image takes firmware without SVSM sections" ||
+	notok "a native-only image takes firmware without SVSM sections: $(head -1 "$T/err")"
 refuse "a stage 2 larger than 64 KiB" 1 "stage 2 is" $TT --stage2 "$FX/stage2-big.bin"
 refuse "a duplicate NV index" 1 "defined twice" $TT --vtpm-manifest "$FX/vtpm-dup.xml"
 refuse "an NV handle outside the NV range" 1 "not an NV index handle" $TT --vtpm-manifest "$FX/vtpm-handle.xml"
