@@ -295,7 +295,7 @@ int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 	for (;;) {
 		if (snp_run_vmpl(PROTO_GUEST_VMPL)) {
 			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
-			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_PROTOCOL);
+			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
 		}
 		(void)reqloop_step(&core, (unsigned)slot, v);
 	}

@@ -79,7 +79,8 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	idt_init();
 	platform_select((uint32_t)platform_type, &li);
 	if (li.magic != LAUNCH_INFO_MAGIC || li.version != LAUNCH_INFO_VERSION) {
-		console_enable();
+		if (platform_can_print())
+			console_enable();
 		pr_err("launch information at 0x%lx is not version %u", (unsigned long)li_gpa, LAUNCH_INFO_VERSION);
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}
@@ -88,7 +89,8 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 		console_enable();
 
 	if (mm_init(&li)) {
-		console_enable();
+		if (platform_can_print())
+			console_enable();
 		pr_err("memory initialisation failed");
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}

@@ -39,6 +39,7 @@ struct percpu {
 	struct expected_fault expect;
 	void *ghcb;          /* SNP: this CPU's GHCB page (virtual), NULL natively */
 	uint64_t ghcb_gpa;
+	int in_vc;           /* SNP: a #VC is being handled (its GHCB exchange may be half done) */
 };
 
 struct percpu *this_cpu(void);

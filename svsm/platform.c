@@ -20,9 +20,15 @@ bool platform_handle_vc(struct trap_frame *f)
 	return platform->handle_vc && platform->handle_vc(f);
 }
 
+bool platform_can_print(void)
+{
+	return !platform->can_print || platform->can_print();
+}
+
 void platform_exit(enum platform_exit_code code)
 {
-	/* On SNP this OUT goes through #VC and the GHCB like any other port write. */
+	if (platform->terminate)
+		platform->terminate(code);
 	if (exit_ok)
 		outl(exit_port, (uint32_t)code);
 	halt_forever();

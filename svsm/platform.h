@@ -31,6 +31,10 @@ struct platform {
 	/* Make pages of the core's page pool usable for a fresh mapping. */
 	bool (*handle_vc)(struct trap_frame *f);
 	const char *(*describe)(void);
+	/* Console output reaches the host now (SNP: only with a GHCB, outside #VC handling). */
+	bool (*can_print)(void);
+	/* Ends the run when the platform has its own way (SNP: GHCB termination); NULL: exit port / halt. */
+	void (*terminate)(enum platform_exit_code code); /* does not return */
 };
 
 extern const struct platform platform_native;
@@ -42,7 +46,13 @@ void platform_snp_late_init(const struct launch_info *li);
 
 void platform_select(uint32_t type, const struct launch_info *li);
 bool platform_handle_vc(struct trap_frame *f);
-/* Ends the run: QEMU's isa-debug-exit when the launch information says it is there, else halt. */
+/* True when console output can reach the host (see struct platform.can_print). */
+bool platform_can_print(void);
+/*
+ * Ends the run. Native: QEMU's isa-debug-exit when the launch information says it is
+ * there, else halt. SNP: a GHCB termination request (hv_caps.h: set 0, code 0), never
+ * a halt the host cannot tell from a hang.
+ */
 __attribute__((noreturn)) void platform_exit(enum platform_exit_code code);
 
 #endif

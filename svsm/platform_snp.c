@@ -2,8 +2,10 @@
 /*
  * platform_snp.c — VMPL0 in an SEV-SNP guest.
  *
- * init: checks SEV_STATUS says SNP is active and takes the C-bit from the
- * PSP-validated CPUID page (the hypervisor's CPUID is not trusted).
+ * init: checks SEV_STATUS says SNP is active, takes the C-bit from the
+ * PSP-validated CPUID page (the hypervisor's CPUID is not trusted), and asks
+ * the host whether it can run an SVSM (hv_caps.h: GHCB protocol 2, SNP, AP
+ * creation, multi-VMPL, and restricted injection when our VMSA uses it).
  * late init (after the core's page tables): one page of the pool becomes the
  * GHCB — rescinded (PVALIDATE off), made shared (MSR-protocol page-state
  * change), mapped without the C-bit, registered with the hypervisor — and
@@ -16,20 +18,30 @@
 #include "arch/cpu.h"
 #include "arch/idt.h"
 #include "console.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
 #include "snp/cpuid_page.h"
 #include "snp/ghcb.h"
 #include "snp/ghcb_msr.h"
+#include "snp/hv_caps.h"
 #include "snp/guest_req.h"
 #include "snp/pvalidate.h"
 #include "snp/vc.h"
 
-#define SEV_STATUS_SNP (1ull << 2)
+#define SEV_STATUS_SNP       (1ull << 2)
+#define SEV_STATUS_RESTR_INJ (1ull << 5) /* SEV_FEATURES bit 3, two places up */
 
 static const struct snp_cpuid_page *cpuid_page;
 static uint64_t cbit_mask;
+static struct hv_caps host_caps;
+
+static uint64_t msr_call(void *ctx, uint64_t request)
+{
+	(void)ctx;
+	return ghcb_msr_call(request);
+}
 
 static void snp_init(const struct launch_info *li)
 {
@@ -40,6 +52,14 @@ static void snp_init(const struct launch_info *li)
 	if (cbit < 32 || cbit > 51)
 		ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
 	cbit_mask = 1ull << cbit;
+
+	/* Before anything else goes to the hypervisor: can it run an SVSM at all? */
+	uint64_t need = HV_CAPS_REQUIRED;
+	if (rdmsr(MSR_SEV_STATUS) & SEV_STATUS_RESTR_INJ)
+		need |= GHCB_HV_FT_SNP_RESTR_INJ;
+	enum hv_caps_result r = hv_caps_negotiate(msr_call, 0, (unsigned)cbit, need, &host_caps);
+	if (r != HV_CAPS_OK)
+		ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, hv_caps_term_reason(r));
 }
 
 void platform_snp_late_init(const struct launch_info *li)
@@ -77,12 +97,40 @@ static uint64_t snp_pte_mask(void)
 static bool snp_handle_vc(struct trap_frame *f)
 {
 	struct percpu *cpu = this_cpu();
-	return vc_handle(f, cpu->ghcb, cpu->ghcb_gpa, cpuid_page);
+	/* Without a GHCB, or inside another #VC (whose GHCB exchange is half done), there is
+	 * nothing safe to do: the fatal path then terminates without printing. */
+	if (!cpu->ghcb || cpu->in_vc)
+		return false;
+	cpu->in_vc = 1;
+	bool handled = vc_handle(f, cpu->ghcb, cpu->ghcb_gpa, cpuid_page);
+	cpu->in_vc = 0;
+	return handled;
+}
+
+static bool snp_can_print(void)
+{
+	struct percpu *cpu = this_cpu();
+	return cpu && cpu->ghcb && !cpu->in_vc;
+}
+
+/*
+ * Every end of the SVSM on SNP is a GHCB termination request (MSR protocol: it needs
+ * no GHCB page): a halt would look like a hang to the host. Reason set 0, code 0
+ * ("general"), as edk2 and COCONUT send; the serial log, when the GHCB was up, says
+ * what happened. Host-capability failures use codes 1 and 2 (hv_caps.h) directly.
+ */
+static void snp_terminate(enum platform_exit_code code)
+{
+	(void)code;
+	ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_GENERAL);
 }
 
 static const char *snp_describe(void)
 {
-	return "SEV-SNP, VMPL0";
+	static char buf[96];
+	fmt_snprintf(buf, sizeof(buf), "SEV-SNP, VMPL0; host GHCB protocol %u..%u, features 0x%lx",
+		     host_caps.min_version, host_caps.max_version, (unsigned long)host_caps.features);
+	return buf;
 }
 
 const struct platform platform_snp = {
@@ -92,4 +140,6 @@ const struct platform platform_snp = {
 	.pte_private_mask = snp_pte_mask,
 	.handle_vc = snp_handle_vc,
 	.describe = snp_describe,
+	.can_print = snp_can_print,
+	.terminate = snp_terminate,
 };

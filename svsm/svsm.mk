@@ -13,7 +13,7 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console
                    svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c \
                    svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \
                    svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
-                   svsm/snp/cpuid_page.c svsm/snp/vc.c
+                   svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
              svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
@@ -59,14 +59,14 @@ $(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/s
 
 # ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
-                 svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/mm/memmap.c svsm/mm/palloc.c \
+                 svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c svsm/mm/memmap.c svsm/mm/palloc.c \
                  svsm/mm/heap.c svsm/mm/pgtable.c svsm/lib/fmt.c svsm/vtpm_cfg.c
 SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 SVSM_HOST_SRC += $(SNP_GREQ_SRC)
 SVSM_HOST_SRC += $(REQLOOP_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
-SVSM_TESTS += test_svsm_reqloop
+SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)

@@ -70,6 +70,9 @@ static void line(const char *fmt, ...)
 void fatal_frame(const struct trap_frame *f, const char *why)
 {
 	unsigned v = (unsigned)f->vector & 31;
+	/* SNP before the GHCB, or a fault inside #VC handling: a port write would #VC again. */
+	if (!platform_can_print())
+		platform_exit(PLATFORM_EXIT_CRASH);
 	line("\n*** EXCEPTION %s (vector %u), error code 0x%lx: %s\n", names[v], v,
 	     (unsigned long)f->error_code, why);
 	line("faulting address: RIP=%016lx", (unsigned long)f->rip);

@@ -33,11 +33,8 @@
 #define PSC_OP_PRIVATE 1u
 #define PSC_OP_SHARED  2u
 
-/* Termination reason code set 0 ("general"), reasons used by this core. */
-#define GHCB_TERM_SET_GENERAL   0u
-#define GHCB_TERM_GENERAL       0u
-#define GHCB_TERM_PROTOCOL      1u
-#define GHCB_TERM_FEATURE       2u
+/* Termination reasons: hv_caps.h. */
+#include "hv_caps.h"
 
 uint64_t ghcb_msr_cpuid_req(uint32_t fn, unsigned reg); /* reg: 0 EAX, 1 EBX, 2 ECX, 3 EDX */
 bool ghcb_msr_cpuid_resp(uint64_t v, uint32_t *value);
