@@ -6,10 +6,13 @@
  *
  * The SNP VMSA must be byte-identical to what KVM measures at LAUNCH_FINISH:
  * QEMU loads it into the vCPU and KVM rebuilds the VMSA from vCPU state, so
- * every field KVM writes must hold KVM's value here (svsm-reference §1.8,
- * §2.3): PAT 0x0007040600070406, XCR0 1, CR0 with ET|NE (KVM keeps NE set),
- * EFER.SVME, segment attributes in the VMSA's 12-bit form, DR6/DR7 and the
- * descriptor tables zero as QEMU passes them through. Every other byte is zero.
+ * every field KVM changes on the way must already hold KVM's value here
+ * (measure/kvm_vmsa.h lists them, and `build` refuses its own image if one is
+ * off): CR4.MCE (KVM ORs in the host's MCE: svm_set_cr4), EFER.SVME
+ * (svm_set_efer), CR0.ET (QEMU), RFLAGS bit 1, a valid PAT
+ * (0x0007040600070406) and XCR0 (1), segment attributes in the VMSA's 12-bit
+ * form. CR0.PE|ET|NE, DR6/DR7, FCW/MXCSR and the descriptor tables pass
+ * through unchanged. Every other byte is zero.
  */
 #include "build.h"
 
@@ -27,6 +30,7 @@
 #define CR0_ET 0x10ull
 #define CR0_NE 0x20ull
 #define EFER_SVME 0x1000ull
+#define CR4_MCE 0x40ull
 #define RFLAGS_FIXED 0x2ull
 
 /* VMSA attribute form: low 8 bits, then bits 12..15 moved to 8..11. */
@@ -53,6 +57,7 @@ void build_vp_snp_vmsa(const struct build_config *cfg, const struct launch_info 
 	seg(&v->gs, SEL_DATA32, ATTR_DATA32);
 	seg(&v->ss, SEL_DATA32, ATTR_DATA32);
 	v->cr0 = CR0_PE | CR0_ET | CR0_NE;
+	v->cr4 = CR4_MCE; /* stage 2 sets PAE before paging; MCE is what KVM measures anyway */
 	v->efer = EFER_SVME;
 	v->rflags = RFLAGS_FIXED;
 	v->rip = li->stage2_gpa;

@@ -255,11 +255,21 @@ struct kvm_ctx {
 	size_t broken;
 };
 
+/*
+ * The one KVM warning worth a line: a SEV feature stock QEMU/KVM refuse before
+ * launch. Printed once the image is written, so a refused build still says
+ * exactly one thing.
+ */
+static char host_warning[400];
+
 static void kvm_report(void *ctx, const struct igvm_kvm_finding *f)
 {
 	struct kvm_ctx *k = ctx;
-	if (f->warning)
+	if (f->warning) {
+		if (!strcmp(f->rule, "kvm.sev-features-host"))
+			snprintf(host_warning, sizeof(host_warning), "%s: %s: %s", k->out, f->rule, f->detail);
 		return;
+	}
 	ib_err("%s: offset 0x%llx: %s: %s", k->out, (unsigned long long)f->offset, f->rule, f->detail);
 }
 
@@ -617,6 +627,8 @@ int cmd_build(int argc, char **argv)
 		unlink(o.output);
 		goto out;
 	}
+	if (*host_warning)
+		ib_warn("%s", host_warning);
 	if (o.json) {
 		struct emit *e = emit_new(true, stdout);
 		r = e ? emit_summary(e, &s) : -ENOMEM;

@@ -28,6 +28,7 @@
 #include "../format/igvm.h"
 #include "../format/igvm_describe.h"
 #include "cmds.h"
+#include "../measure/kvm_vmsa.h"
 
 #define USAGE_LINE "usage: igvmbuild inspect [--json] [--check] [--reference] [--allow-optional] FILE"
 
@@ -291,6 +292,29 @@ static void emit_vmsa(struct inspect *c, const struct igvm_header *h)
 		emit_str(c->e, "field", field->name);
 		emit_end_object(c->e);
 	}
+
+	/* Where QEMU/KVM would measure something else, or refuse it (measure/kvm_vmsa.h). */
+	uint64_t feats;
+	memcpy(&feats, h->data + offsetof(struct igvm_sev_vmsa, sev_features), sizeof(feats));
+	struct kvm_vmsa_finding kf[KVM_VMSA_MAX_FINDINGS];
+	size_t n = kvm_vmsa_check(h->data, feats & SEV_FEAT_SNP, kf, ARRAY_SIZE(kf));
+	if (n > ARRAY_SIZE(kf))
+		n = ARRAY_SIZE(kf);
+	emit_begin_array(c->e, "kvm_findings");
+	for (size_t i = 0; i < n; i++) {
+		emit_begin_inline(c->e, NULL);
+		emit_str(c->e, "rule", kf[i].rule);
+		emit_str(c->e, "severity", kf[i].warning ? "warning" : "error");
+		emit_str(c->e, "field", kf[i].field);
+		emit_hex(c->e, "offset", kf[i].offset, 3);
+		emit_str(c->e, "detail", kf[i].detail);
+		emit_end_object(c->e);
+		/* A feature the stock host stack refuses is worth a line on stderr too. */
+		if (!strcmp(kf[i].rule, "kvm.sev-features-host"))
+			ib_warn("%s: offset 0x%llx: %s: %s", c->path, (unsigned long long)h->record_offset, kf[i].rule,
+				kf[i].detail);
+	}
+	emit_end_array(c->e);
 }
 
 static void emit_native(struct inspect *c, const struct igvm_header *h)

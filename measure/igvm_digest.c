@@ -32,6 +32,7 @@
  * algorithm on every call, which costs about 10% at 4 KiB.
  */
 #include "igvm_digest.h"
+#include "kvm_vmsa.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -869,7 +870,6 @@ enum kvm_rule {
 	KVM_VMSA_COUNT,
 	KVM_VMSA_GPA,
 	KVM_VMSA_LAST,
-	KVM_VMSA_CR0,
 	KVM_INSERT_AFTER_PAGE,
 	KVM_SHARED,
 	KVM_ID_BLOCK_COUNT,
@@ -883,7 +883,6 @@ static const char *const kvm_rule_names[KVM_RULE_COUNT] = {
 	[KVM_VMSA_COUNT] = "kvm.vmsa-count",
 	[KVM_VMSA_GPA] = "kvm.vmsa-gpa",
 	[KVM_VMSA_LAST] = "kvm.vmsa-last",
-	[KVM_VMSA_CR0] = "kvm.vmsa-cr0",
 	[KVM_INSERT_AFTER_PAGE] = "kvm.insert-after-page",
 	[KVM_SHARED] = "kvm.shared-page",
 	[KVM_ID_BLOCK_COUNT] = "kvm.id-block-count",
@@ -908,6 +907,9 @@ struct kvm_scan {
 	const struct igvm_header *first_vmsa;
 	uint64_t sev_features;
 	bool page_seen;
+	/* What KVM would change in the first VMSA (kvm_vmsa.h), failures and warnings. */
+	struct kvm_vmsa_finding vmsa_find[KVM_VMSA_MAX_FINDINGS];
+	size_t vmsa_nfind;
 };
 
 static void hit(struct kvm_scan *k, enum kvm_rule rule, const struct igvm_header *h, uint64_t n, uint64_t value)
@@ -949,19 +951,19 @@ static void scan_vmsa(struct kvm_scan *k, const struct igvm_header *h)
 	if (k->p == IGVM_DIGEST_SEV || !(vp->compatibility_mask & k->mask) || !h->data ||
 	    h->data_len < sizeof(struct igvm_sev_vmsa))
 		return;
-	uint64_t cr0, features;
-	memcpy(&cr0, h->data + offsetof(struct igvm_sev_vmsa, cr0), sizeof(cr0));
+	uint64_t features;
 	memcpy(&features, h->data + offsetof(struct igvm_sev_vmsa, sev_features), sizeof(features));
 	if (++k->vmsas == 1) {
 		k->first_vmsa = h;
 		k->sev_features = features;
+		/* Only vCPU 0's VMSA reaches KVM (a second one is refused below). */
+		k->vmsa_nfind = kvm_vmsa_check(h->data, k->p == IGVM_DIGEST_SEV_SNP, k->vmsa_find,
+					       KVM_VMSA_MAX_FINDINGS);
 	} else {
 		hit(k, KVM_VMSA_COUNT, h, 1, vp->gpa);
 	}
 	if (k->p == IGVM_DIGEST_SEV_SNP && vp->gpa != IGVM_KVM_VMSA_GPA)
 		hit(k, KVM_VMSA_GPA, h, 1, vp->gpa);
-	if (cr0 != 0x30 && cr0 != 0x31)
-		hit(k, KVM_VMSA_CR0, h, 1, cr0);
 }
 
 static void scan(struct kvm_scan *k)
@@ -1027,10 +1029,6 @@ static void kvm_detail(const struct kvm_scan *k, enum kvm_rule rule, char *out, 
 			 "%s at gpa 0x%llx%s follows the VMSA; KVM measures the VMSA after every page, "
 			 "so its digest would differ",
 			 igvm_type_name(x->h->type), v, more);
-		break;
-	case KVM_VMSA_CR0:
-		snprintf(out, size, "the VMSA's CR0 is 0x%llx; KVM measures its own CR0 there, so it must be 0x30 or 0x31",
-			 v);
 		break;
 	case KVM_INSERT_AFTER_PAGE:
 		snprintf(out, size,
@@ -1107,7 +1105,23 @@ size_t igvm_digest_check_kvm(const struct igvm_file *f, enum igvm_digest_platfor
 		report(ctx, &fd);
 		broken++;
 	}
-	if (k.first_vmsa)
+	if (k.first_vmsa) {
+		size_t n = k.vmsa_nfind < KVM_VMSA_MAX_FINDINGS ? k.vmsa_nfind : KVM_VMSA_MAX_FINDINGS;
+		for (size_t i = 0; i < n; i++) {
+			const struct kvm_vmsa_finding *x = &k.vmsa_find[i];
+			struct igvm_kvm_finding fd = { x->rule, k.first_vmsa->record_offset, x->warning, "" };
+			snprintf(fd.detail, sizeof(fd.detail), "VMSA offset 0x%03x: %s", x->offset, x->detail);
+			report(ctx, &fd);
+			broken += !x->warning;
+		}
+		if (k.vmsa_nfind > n) {
+			struct igvm_kvm_finding fd = { "kvm.vmsa-field", k.first_vmsa->record_offset, false, "" };
+			snprintf(fd.detail, sizeof(fd.detail), "and %zu more VMSA fields KVM would measure differently",
+				 k.vmsa_nfind - n);
+			report(ctx, &fd);
+			broken++;
+		}
 		report_debug_swap(&k, report, ctx);
+	}
 	return broken;
 }

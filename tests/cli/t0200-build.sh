@@ -182,6 +182,18 @@ for tpl in qemu-snp qemu-native; do
 	fi
 done
 measured "$O/qemu-snp.igvm" "$(digest_of "$T/qemu-snp.txt")" "templates/qemu-snp.xml"
+grep -q "warning: .*qemu-snp.igvm: kvm.sev-features-host: .*sev_features 0x29: bits 0x8 are refused by mainline KVM" \
+	"$T/qemu-snp.err" && ok "the default template warns that stock QEMU/KVM refuse restricted injection" ||
+	notok "the default template warns about restricted injection: $(head -1 "$T/qemu-snp.err")"
+if [ $have_inspect = 1 ]; then
+	"$IGVMBUILD" inspect --json "$O/qemu-snp.igvm" >"$T/insp.json" 2>"$T/insp.err"
+	grep -q '"rule": "kvm.sev-features-host"' "$T/insp.json" && grep -q "warning: .*kvm.sev-features-host" "$T/insp.err" &&
+		! grep -q '"severity": "error"' "$T/insp.json" &&
+		ok "inspect lists the VMSA's KVM findings: only the host-feature warning" ||
+		notok "inspect lists the VMSA's KVM findings"
+else
+	skip "igvmbuild inspect not available"
+fi
 
 # ID block
 if command -v openssl >/dev/null 2>&1 &&

@@ -113,6 +113,9 @@ for rule in kvm.vmsa-count kvm.vmsa-gpa kvm.vmsa-last kvm.vmsa-cr0; do
 done
 is "... and prints no digest" "$(cat "$T/out")" ""
 status "without -c that file measures" 0 "$M" "$FX/kvm-bad.igvm" measure -b
+status "-c refuses a VMSA with CR4 0 (KVM measures the host's CR4.MCE)" 5 "$M" -c "$FX/kvm-cr4.igvm" measure -b
+grep_err "... naming kvm.vmsa-cr4-mce, the field and what KVM measures" \
+	"kvm-cr4.igvm: offset 0x[0-9a-f]*: kvm.vmsa-cr4-mce: VMSA offset 0x148: CR4 0x0 lacks MCE (0x40).*measures 0x40"
 status "a shared page: measured without it, with a warning" 0 "$M" "$FX/shared.igvm" measure -b
 is "... the digest of the file without the shared page" "$(cat "$T/out")" "$SERIALIZER"
 grep_err "... and the warning says QEMU would measure it" "warning: .*shared page"

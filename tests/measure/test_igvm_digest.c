@@ -123,7 +123,7 @@ static void add_insert(struct igvm_file *f, uint64_t gpa, uint32_t mask, uint32_
 	add(f, IGVM_VHT_PARAMETER_INSERT, &in, NULL, 0);
 }
 
-/* A VMSA page owned by f, with the fields --check-kvm looks at. */
+/* A VMSA page owned by f that QEMU/KVM measure as written (measure/kvm_vmsa.h), but for cr0. */
 static uint8_t *vmsa_page(struct igvm_file *f, uint64_t cr0, uint64_t features)
 {
 	uint8_t *p = page_of(f, 0);
@@ -133,6 +133,10 @@ static uint8_t *vmsa_page(struct igvm_file *f, uint64_t cr0, uint64_t features)
 	v.sev_features = features;
 	v.rip = 0xfff0;
 	v.efer = 0x1000;
+	v.cr4 = 0x40;
+	v.rflags = 2;
+	v.xcr0 = 1;
+	v.pat = 0x0007040600070406ull;
 	memcpy(p, &v, sizeof(v));
 	return p;
 }
@@ -698,7 +702,10 @@ static void test_kvm(void)
 	igvm_file_free(&f);
 
 	kvm_good(&f, 0x11);
-	ok(kvm(&f, IGVM_DIGEST_SEV_SNP, &x) == 1 && !strcmp(x.rules, "kvm.vmsa-cr0"), "CR0 0x11: kvm.vmsa-cr0");
+	ok(kvm(&f, IGVM_DIGEST_SEV_SNP, &x) == 0, "CR0 0x11 (sev-snp-measure's SVSM VMSA) is accepted: KVM keeps it");
+	igvm_file_free(&f);
+	kvm_good(&f, 0x1);
+	ok(kvm(&f, IGVM_DIGEST_SEV_SNP, &x) == 1 && !strcmp(x.rules, "kvm.vmsa-cr0"), "CR0 0x1 (no ET): kvm.vmsa-cr0");
 	igvm_file_free(&f);
 
 	kvm_good(&f, 0x31);
@@ -784,10 +791,21 @@ static int fixtures(const char *dir)
 
 	kvm_good(&f, 0x31);
 	r |= write_igvm(dir, "kvm-good.igvm", &f);
-	kvm_good(&f, 0x31);
+	kvm_good(&f, 0x1);
 	add_page(&f, 0x20000, 1, 0, IGVM_PAGE_DATA_NORMAL, NULL);
-	add_vmsa(&f, 0x30000, 1, vmsa_page(&f, 0x1, 0x21));
+	add_vmsa(&f, 0x30000, 1, vmsa_page(&f, 0x31, 0x21));
 	r |= write_igvm(dir, "kvm-bad.igvm", &f);
+
+	/* The VMSA igvmbuild wrote before issue 17: CR4 0, which KVM measures as 0x40. */
+	kvm_good(&f, 0x31);
+	{
+		struct igvm_header *h = &f.hdr[f.count - 1];
+		struct igvm_sev_vmsa v;
+		memcpy(&v, h->data, sizeof(v));
+		v.cr4 = 0;
+		memcpy((uint8_t *)h->data, &v, sizeof(v));
+	}
+	r |= write_igvm(dir, "kvm-cr4.igvm", &f);
 
 	igvm_file_init(&f, 1, IGVM_ARCH_X64);
 	add_platform(&f, 1, IGVM_PLATFORM_SEV_SNP);
