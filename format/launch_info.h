@@ -22,26 +22,43 @@
  *               entry with number_of_pages 0 or by the end of the area
  *   0x00028000  vTPM configuration blob (format/vtpm_config.h), measured, if any
  *   0x0002C000  boot stack, LAUNCH_BOOT_STACK_SIZE (4 zero pages), top at 0x00030000
- *   0x01000000  kernel region (LAUNCH_KERNEL_REGION_GPA, 2 MiB aligned, default 16 MiB)
+ *   0x00030000  initial page tables (at most LAUNCH_PAGE_TABLES_MAX pages)
+ *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 16 MiB)
+ *
+ *   Where the kernel region may go: on SNP the firmware (OVMF) validates every
+ *   page of RAM below 4 GiB through the SVSM's PVALIDATE call and dies on any
+ *   error, and later accepts RAM above 4 GiB the same way, so the region must lie
+ *   in no RAM range of the host's memory map: above the guest's RAM, clear of the
+ *   AMD HyperTransport hole [0xFD_0000_0000, 1 TiB), below the guest's physical
+ *   address width. The IGVM REQUIRED_MEMORY directive for it makes QEMU create
+ *   private memory there that no memory map reports (backends/igvm.c), which is
+ *   what COCONUT-SVSM did under QEMU until 2026 (igvmbuilder: 512 GiB). A region
+ *   inside RAM needs a firmware that takes its memory map from the SVSM (edk2's
+ *   IGVM memory-map parameter, 2025-09 and later); the builder refuses it for an
+ *   SNP image with firmware.
  *
  * ---- What the builder lays out ----
  *
- *   Kernel region, from kernel_region_gpa upwards, contiguous:
- *     1. the SVSM kernel image: each PT_LOAD segment with virtual address V goes to
- *        GPA kernel_region_gpa + (V - kernel_vbase); the bytes between p_filesz and
- *        p_memsz (BSS) are zero pages. Segments start page aligned.
- *     2. the initial page tables: page_table_count 4 KiB pages starting at
- *        page_table_gpa, the first one the PML4 (CR3 value). Every entry that is
- *        present is either a table pointer (flags P|RW = 0x003) or a 2 MiB leaf
- *        (P|RW|PS = 0x083); no C-bit (stage 2 adds it on SNP). They map:
- *          - identity: [0, identity_map_limit) in 2 MiB pages, covering at least
- *            stage 2, this page, the boot stack, the parameter pages, the CPUID and
- *            secrets pages, the vTPM blob and the kernel region;
- *          - higher half: kernel_vbase → kernel_region_gpa, for kernel_region_size.
- *        kernel_vbase is LAUNCH_KERNEL_VBASE (the top 2 GiB, -mcmodel=kernel).
- *     Everything in 1–2 is "populated": kernel_populated_size bytes from the
- *     region base, page aligned. The rest of the region up to kernel_region_size
- *     has no IGVM page directives: the core uses it as its page pool and heap.
+ *   Kernel region, from kernel_region_gpa upwards, contiguous: the SVSM kernel
+ *     image; each PT_LOAD segment with virtual address V goes to GPA
+ *     kernel_region_gpa + (V - kernel_vbase); the bytes between p_filesz and
+ *     p_memsz (BSS) are zero pages. Segments start page aligned. That is the
+ *     "populated" part: kernel_populated_size bytes from the region base, page
+ *     aligned (a writer may put more after the image, e.g. the page tables when
+ *     the region lies below 4 GiB). The rest of the region up to
+ *     kernel_region_size has no IGVM page directives: the core uses it as its
+ *     page pool and heap. The region lies within one 1 GiB-aligned block.
+ *   Initial page tables: page_table_count 4 KiB pages starting at page_table_gpa,
+ *     below 4 GiB (stage 2 patches them before paging is on), the first one the
+ *     PML4 (CR3 value). Every entry that is present is either a table pointer
+ *     (flags P|RW = 0x003) or a 2 MiB leaf (P|RW|PS = 0x083); no C-bit (stage 2
+ *     adds it on SNP). They map:
+ *       - identity: [0, identity_map_limit) in 2 MiB pages, covering at least
+ *         stage 2, this page, the boot stack, the parameter pages, the CPUID and
+ *         secrets pages, the vTPM blob and the page tables; and the kernel region,
+ *         inside that range or on its own;
+ *       - higher half: kernel_vbase → kernel_region_gpa, for kernel_region_size.
+ *     kernel_vbase is LAUNCH_KERNEL_VBASE (the top 2 GiB, -mcmodel=kernel).
  *   Boot stack: zero pages; its top (boot_stack_gpa + boot_stack_size) is ESP at
  *   stage-2 entry.
  *   VP context (native: IGVM native x64 context; SNP: VMSA) — 32-bit protected mode,
@@ -108,7 +125,9 @@
 #define LAUNCH_VTPM_CONFIG_MAX     0x00004000ull
 #define LAUNCH_BOOT_STACK_GPA      0x0002C000ull
 #define LAUNCH_BOOT_STACK_SIZE     0x00004000ull
-#define LAUNCH_KERNEL_REGION_GPA   0x01000000ull
+#define LAUNCH_PAGE_TABLES_GPA     0x00030000ull
+#define LAUNCH_PAGE_TABLES_MAX     16u          /* pages: [0x30000, 0x40000) */
+#define LAUNCH_KERNEL_REGION_GPA   0x8000000000ull /* 512 GiB, outside guest RAM */
 #define LAUNCH_KERNEL_REGION_SIZE  0x01000000ull
 #define LAUNCH_KERNEL_VBASE        0xFFFFFFFF80000000ull
 #define LAUNCH_IDENTITY_MAP_LIMIT  0x40000000ull /* 1 GiB: one PD of 2 MiB pages */

@@ -4,10 +4,10 @@
  *
  * Layout (format/launch_info.h is the contract; this file implements it):
  *   stage 2 at cfg->stage2_base; launch information, SNP CPUID and secrets
- *   pages, parameter pages, vTPM blob and boot stack at the fixed low GPAs;
- *   the kernel region holds the ELF image (segments at region base + (V -
- *   LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages) followed by the initial
- *   page tables; OVMF ends at 4 GiB; the SNP VMSA sits at 0xFFFFFFFFF000.
+ *   pages, parameter pages, vTPM blob, boot stack and the initial page tables
+ *   at the fixed low GPAs; the kernel region holds the ELF image (segments at
+ *   region base + (V - LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages);
+ *   OVMF ends at 4 GiB; the SNP VMSA sits at 0xFFFFFFFFF000.
  *
  * Directive order (what QEMU/KVM need, svsm-reference §1.4, §2.3):
  *   REQUIRED_MEMORY for the kernel region; the two parameter areas with their
@@ -127,33 +127,69 @@ static void fill_cpuid(struct snp_cpuid_page *c)
 }
 
 /*
- * The initial page tables, contract in launch_info.h: PML4, identity PDPT,
- * one identity PD per GiB below identity_map_limit, kernel PDPT, kernel PD.
+ * The initial page tables, contract in launch_info.h, in order: PML4, the
+ * identity PDPT, one identity PD per GiB below identity_map_limit, then for a
+ * kernel region outside that range its own PDPT (unless it shares the first
+ * 512 GiB with the identity map) and PD, then the higher half's PDPT and PD.
+ * Returns the number of pages used, or 0 when more than `max` are needed.
  */
-static int build_page_tables(uint8_t *t, uint64_t t_gpa, uint64_t ident_limit, uint64_t kbase, uint64_t ksize)
-{
-	uint64_t nid = ident_limit / GIB;
-	uint64_t *pml4 = (uint64_t *)t;
-	uint64_t *pdpt_id = (uint64_t *)(t + BUILD_PAGE);
-	uint64_t *pdpt_k = (uint64_t *)(t + (2 + nid) * BUILD_PAGE);
-	uint64_t *pd_k = (uint64_t *)(t + (3 + nid) * BUILD_PAGE);
+struct pt_builder {
+	uint8_t *t;
+	uint64_t gpa;
+	unsigned used, max;
+};
 
-	pml4[0] = (t_gpa + BUILD_PAGE) | LAUNCH_PTE_TABLE;
-	for (uint64_t g = 0; g < nid; g++) {
-		uint64_t *pd = (uint64_t *)(t + (2 + g) * BUILD_PAGE);
-		pdpt_id[g] = (t_gpa + (2 + g) * BUILD_PAGE) | LAUNCH_PTE_TABLE;
-		for (uint64_t e = 0; e < 512; e++)
-			pd[e] = (g * GIB + e * TWO_MIB) | LAUNCH_PTE_LARGE;
-	}
-	const uint64_t vb = LAUNCH_KERNEL_VBASE;
-	unsigned l4 = (unsigned)((vb >> 39) & 511), l3 = (unsigned)((vb >> 30) & 511), l2 = (unsigned)((vb >> 21) & 511);
-	pml4[l4] = (t_gpa + (2 + nid) * BUILD_PAGE) | LAUNCH_PTE_TABLE;
-	pdpt_k[l3] = (t_gpa + (3 + nid) * BUILD_PAGE) | LAUNCH_PTE_TABLE;
-	if (l2 + ksize / TWO_MIB > 512)
+static uint64_t *pt_new(struct pt_builder *b, uint64_t *gpa)
+{
+	if (b->used == b->max)
+		return NULL;
+	*gpa = b->gpa + (uint64_t)b->used * BUILD_PAGE;
+	return (uint64_t *)(b->t + (size_t)b->used++ * BUILD_PAGE);
+}
+
+/* The next-level table under entry `idx` of `table`, created when absent. */
+static uint64_t *pt_child(struct pt_builder *b, uint64_t *table, unsigned idx)
+{
+	if (table[idx] & 1)
+		return (uint64_t *)(b->t + ((table[idx] & ~0xFFFull) - b->gpa));
+	uint64_t gpa;
+	uint64_t *c = pt_new(b, &gpa);
+	if (c)
+		table[idx] = gpa | LAUNCH_PTE_TABLE;
+	return c;
+}
+
+/* Maps [va, va + size) to pa in 2 MiB pages; the range must not cross a 1 GiB boundary. */
+static int pt_map(struct pt_builder *b, uint64_t *pml4, uint64_t va, uint64_t pa, uint64_t size)
+{
+	uint64_t *pdpt = pt_child(b, pml4, (unsigned)((va >> 39) & 511));
+	uint64_t *pd = pdpt ? pt_child(b, pdpt, (unsigned)((va >> 30) & 511)) : NULL;
+	if (!pd)
 		return -1;
-	for (uint64_t e = 0; e < ksize / TWO_MIB; e++)
-		pd_k[l2 + e] = (kbase + e * TWO_MIB) | LAUNCH_PTE_LARGE;
+	unsigned l2 = (unsigned)((va >> 21) & 511);
+	if (l2 + size / TWO_MIB > 512)
+		return -1;
+	for (uint64_t e = 0; e < size / TWO_MIB; e++)
+		pd[l2 + e] = (pa + e * TWO_MIB) | LAUNCH_PTE_LARGE;
 	return 0;
+}
+
+static unsigned build_page_tables(uint8_t *t, uint64_t t_gpa, unsigned max, uint64_t ident_limit, uint64_t kbase,
+				  uint64_t ksize)
+{
+	struct pt_builder b = { t, t_gpa, 0, max };
+	uint64_t gpa;
+	uint64_t *pml4 = pt_new(&b, &gpa);
+	if (!pml4)
+		return 0;
+	for (uint64_t g = 0; g < ident_limit / GIB; g++)
+		if (pt_map(&b, pml4, g * GIB, g * GIB, GIB))
+			return 0;
+	if (kbase + ksize > ident_limit && pt_map(&b, pml4, kbase, kbase, ksize))
+		return 0;
+	if (pt_map(&b, pml4, LAUNCH_KERNEL_VBASE, kbase, ksize))
+		return 0;
+	return b.used;
 }
 
 static struct igvm_header *add(struct igvm_file *f, uint32_t type, const void *body, const void *data, uint32_t len,
@@ -184,15 +220,10 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INVALID;
 	}
 	uint64_t image_size = elf->vaddr_end - vb;
-	uint64_t ident_limit = (cfg->kernel_base + cfg->kernel_size + GIB - 1) / GIB * GIB;
-	if (ident_limit < LAUNCH_IDENTITY_MAP_LIMIT)
-		ident_limit = LAUNCH_IDENTITY_MAP_LIMIT;
-	uint64_t pt_count = 4 + ident_limit / GIB;
-	uint64_t populated = image_size + pt_count * BUILD_PAGE;
-	if (populated > cfg->kernel_size) {
-		ib_err("%s: the kernel image (0x%llx bytes) and its %llu page-table pages do not fit the 0x%llx-byte "
-		       "kernel region", kpath, (unsigned long long)image_size, (unsigned long long)pt_count,
-		       (unsigned long long)cfg->kernel_size);
+	uint64_t populated = image_size;
+	if (populated >= cfg->kernel_size) {
+		ib_err("%s: the kernel image (0x%llx bytes) leaves no page pool in the 0x%llx-byte kernel region", kpath,
+		       (unsigned long long)image_size, (unsigned long long)cfg->kernel_size);
 		return IB_EXIT_INVALID;
 	}
 	uint8_t *kimg = calloc(1, populated);
@@ -200,9 +231,24 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INTERNAL;
 	for (size_t i = 0; i < elf->count; i++)
 		memcpy(kimg + (elf->seg[i].vaddr - vb), elf->seg[i].data, elf->seg[i].filesz);
-	uint64_t pt_gpa = cfg->kernel_base + image_size;
-	if (build_page_tables(kimg + image_size, pt_gpa, ident_limit, cfg->kernel_base, cfg->kernel_size)) {
-		ib_err("%s: kernel region too large for one page directory at 0x%llx", kpath, (unsigned long long)vb);
+
+	/* Page tables in the low launch area: stage 2 patches them in 32-bit mode, below 4 GiB.
+	 * The identity map covers the low launch pages, and the region too when it lies low. */
+	uint64_t ident_limit = LAUNCH_IDENTITY_MAP_LIMIT;
+	if (cfg->kernel_base + cfg->kernel_size <= BUILD_4G)
+		ident_limit = (cfg->kernel_base + cfg->kernel_size + GIB - 1) / GIB * GIB;
+	if (ident_limit < LAUNCH_IDENTITY_MAP_LIMIT)
+		ident_limit = LAUNCH_IDENTITY_MAP_LIMIT;
+	uint8_t *ptp = calloc(LAUNCH_PAGE_TABLES_MAX, BUILD_PAGE);
+	if (!ptp || !igvm_file_own(f, ptp))
+		return IB_EXIT_INTERNAL;
+	const uint64_t pt_gpa = LAUNCH_PAGE_TABLES_GPA;
+	unsigned pt_count = build_page_tables(ptp, pt_gpa, LAUNCH_PAGE_TABLES_MAX, ident_limit, cfg->kernel_base,
+					      cfg->kernel_size);
+	if (!pt_count) {
+		ib_err("%s: layout: the kernel region 0x%llx+0x%llx needs more than %u initial page-table pages",
+		       cfg->template_path, (unsigned long long)cfg->kernel_base, (unsigned long long)cfg->kernel_size,
+		       LAUNCH_PAGE_TABLES_MAX);
 		return IB_EXIT_INVALID;
 	}
 
@@ -226,7 +272,7 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 	li.kernel_entry = elf->entry;
 	li.kernel_image_size = image_size;
 	li.page_table_gpa = pt_gpa;
-	li.page_table_count = (uint32_t)pt_count;
+	li.page_table_count = pt_count;
 	li.identity_map_limit = ident_limit;
 	li.boot_stack_gpa = LAUNCH_BOOT_STACK_GPA;
 	li.boot_stack_size = LAUNCH_BOOT_STACK_SIZE;
@@ -283,10 +329,12 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 	}
 	for (uint64_t o = 0; o < LAUNCH_BOOT_STACK_SIZE; o += BUILD_PAGE)
 		add_page(&ps, LAUNCH_BOOT_STACK_GPA + o, all, IGVM_PAGE_DATA_NORMAL, NULL, "boot stack");
+	add_blob(&ps, pt_gpa, all, ptp, (size_t)pt_count * BUILD_PAGE, "initial page tables");
 	add_blob(&ps, cfg->kernel_base, all, kimg, populated, "kernel region");
-	if (b->fw)
-		/* OVMF is page data as is; the buffer is the caller's and a multiple of 4 KiB. */
-		add_blob(&ps, li.fw_gpa, all, b->fw, b->fw_len, "firmware");
+	if (b->fw && cfg->snp)
+		/* OVMF is page data as is; the buffer is the caller's and a multiple of 4 KiB. Only
+		 * the SNP core launches it (at VMPL2): the native platform has no use for it. */
+		add_blob(&ps, li.fw_gpa, BUILD_MASK_SNP, b->fw, b->fw_len, "firmware");
 	if (ps.oom)
 		goto out;
 	qsort(ps.p, ps.n, sizeof(*ps.p), cmp_page);

@@ -287,6 +287,9 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 	return a < b + blen && b < a + alen;
 }
 
+/* The highest end of the kernel region: the AMD HyperTransport hole begins here. */
+#define LAYOUT_MAX_END 0xFD00000000ull
+
 int build_config_check(const struct build_config *c)
 {
 	char w[512];
@@ -323,14 +326,38 @@ int build_config_check(const struct build_config *c)
 		       w, (unsigned long long)c->kernel_base, (unsigned long long)c->kernel_size);
 		return IB_EXIT_INVALID;
 	}
-	if (c->kernel_size > (1ull << 30) || c->kernel_base > BUILD_4G || c->kernel_size > BUILD_4G - c->kernel_base) {
-		ib_err("%s: <kernel-region>: must lie below 4 GiB and be at most 1 GiB", w);
+	const uint64_t gib = 1ull << 30;
+	if (c->kernel_size > gib || c->kernel_base % gib + c->kernel_size > gib) {
+		ib_err("%s: <kernel-region base=0x%llx size=0x%llx>: must lie within one 1 GiB-aligned block", w,
+		       (unsigned long long)c->kernel_base, (unsigned long long)c->kernel_size);
 		return IB_EXIT_INVALID;
 	}
-	if (overlaps(c->kernel_base, c->kernel_size, 0, LAUNCH_BOOT_STACK_GPA + LAUNCH_BOOT_STACK_SIZE)) {
+	/* AMD's HyperTransport hole starts at 1012 GiB, and QEMU's default guest address width is 40 bits. */
+	if (c->kernel_base > LAYOUT_MAX_END || c->kernel_size > LAYOUT_MAX_END - c->kernel_base) {
+		ib_err("%s: <kernel-region base=0x%llx size=0x%llx>: must end at or below 0x%llx (the AMD "
+		       "HyperTransport hole and the 40-bit guest address width are above)", w,
+		       (unsigned long long)c->kernel_base, (unsigned long long)c->kernel_size,
+		       (unsigned long long)LAYOUT_MAX_END);
+		return IB_EXIT_INVALID;
+	}
+	if (overlaps(c->kernel_base, c->kernel_size, 0, LAUNCH_PAGE_TABLES_GPA + LAUNCH_PAGE_TABLES_MAX * BUILD_PAGE)) {
 		ib_err("%s: <kernel-region base=0x%llx>: overlaps the loader area below 0x%llx", w,
 		       (unsigned long long)c->kernel_base,
-		       (unsigned long long)(LAUNCH_BOOT_STACK_GPA + LAUNCH_BOOT_STACK_SIZE));
+		       (unsigned long long)(LAUNCH_PAGE_TABLES_GPA + LAUNCH_PAGE_TABLES_MAX * BUILD_PAGE));
+		return IB_EXIT_INVALID;
+	}
+	/*
+	 * On SNP the firmware validates all RAM below 4 GiB through the SVSM (edk2
+	 * PlatformPei: [1 MiB, top of low RAM) as one range, whatever the memory map
+	 * reserves inside it) and dies when the SVSM refuses a page of its own region.
+	 * Only a region outside guest RAM works with a firmware that reads QEMU's
+	 * memory map; above 4 GiB it must be above all RAM too, which the SVSM checks
+	 * at boot (RAM then accepted lazily would be refused the same way).
+	 */
+	if (c->snp && c->fw_placement != BUILD_FW_NONE && c->kernel_base < BUILD_4G) {
+		ib_err("%s: <kernel-region base=0x%llx>: with firmware on SNP the SVSM region must lie outside guest "
+		       "RAM, above 4 GiB (the firmware validates all RAM below 4 GiB through the SVSM); the default "
+		       "is 0x%llx", w, (unsigned long long)c->kernel_base, (unsigned long long)LAUNCH_KERNEL_REGION_GPA);
 		return IB_EXIT_INVALID;
 	}
 	if (!c->kernel.path) {

@@ -13,7 +13,10 @@
  * zero fill), parameter areas get the VP count, environment info and an
  * e820-like memory map matching --memory and are copied to their insert
  * GPAs, and the CPU starts from the 64 KiB reset stub patched with the VP
- * context (32-bit protected mode, paging off only).
+ * context (32-bit protected mode, paging off only). A REQUIRED_MEMORY range
+ * outside RAM (the SVSM region at 512 GiB) becomes a pc-dimm at its GPA,
+ * which, like the memory QEMU's IGVM loader creates there, no memory map
+ * reports.
  *
  * Outcome, read from QEMU's exit status (isa-debug-exit at 0xF4 writes
  * (v << 1) | 1) and the clock:
@@ -122,9 +125,15 @@ struct gpage {
 	const uint8_t *data; /* PG bytes */
 };
 
+#define MAX_REQUIRED 4
+
 struct image {
 	struct gpage *pg;
 	size_t n, cap;
+	struct {
+		uint64_t gpa, size;
+	} req[MAX_REQUIRED]; /* REQUIRED_MEMORY outside RAM */
+	unsigned nreq;
 	uint8_t *area[MAX_AREAS];
 	uint64_t area_size[MAX_AREAS];
 	const struct igvm_native_vp_context_x64 *vp;
@@ -176,8 +185,30 @@ static int build_image(const char *path, const struct igvm_file *f, uint32_t mas
 		switch (type) {
 		case IGVM_VHT_SUPPORTED_PLATFORM:
 		case IGVM_VHT_GUEST_POLICY:
-		case IGVM_VHT_REQUIRED_MEMORY:
 			break;
+		case IGVM_VHT_REQUIRED_MEMORY: {
+			const struct igvm_vhs_required_memory *r = &h->body.required_memory;
+			struct igvm_vhs_memory_map_entry e[2];
+			unsigned ne = run_memory_map(mem, e), where = 0; /* 0 outside RAM, 1 inside, 2 across */
+			for (unsigned k = 0; k < ne; k++) {
+				uint64_t lo = e[k].starting_gpa_page_number * PG, hi = lo + e[k].number_of_pages * PG;
+				if (r->gpa >= lo && r->gpa + r->number_of_bytes <= hi)
+					where = 1;
+				else if (r->gpa < hi && lo < r->gpa + r->number_of_bytes)
+					where = 2;
+			}
+			if (where == 2 || (where == 0 && (r->gpa % (2u << 20) || r->number_of_bytes % (2u << 20) ||
+							 im->nreq == MAX_REQUIRED))) {
+				ib_err("%s: REQUIRED_MEMORY 0x%llx+0x%x cannot be set up beside %llu MiB of RAM", path,
+				       (unsigned long long)r->gpa, r->number_of_bytes, (unsigned long long)(mem >> 20));
+				return IB_EXIT_INVALID;
+			}
+			if (where == 0) {
+				im->req[im->nreq].gpa = r->gpa;
+				im->req[im->nreq++].size = r->number_of_bytes;
+			}
+			break;
+		}
 		case IGVM_VHT_PAGE_DATA: {
 			const struct igvm_vhs_page_data *p = &h->body.page;
 			if (p->flags & IGVM_PAGE_FLAG_2MB) {
@@ -185,7 +216,10 @@ static int build_image(const char *path, const struct igvm_file *f, uint32_t mas
 				       (unsigned long long)p->gpa);
 				return IB_EXIT_INVALID;
 			}
-			if (p->gpa + PG > mem) {
+			bool in_req = false;
+			for (unsigned k = 0; k < im->nreq; k++)
+				in_req |= p->gpa >= im->req[k].gpa && p->gpa + PG <= im->req[k].gpa + im->req[k].size;
+			if (p->gpa + PG > mem && !in_req) {
 				ib_err("%s: page at 0x%llx lies outside the guest's %llu MiB of RAM", path,
 				       (unsigned long long)p->gpa, (unsigned long long)(mem >> 20));
 				return IB_EXIT_INVALID;
@@ -543,9 +577,42 @@ int cmd_run(int argc, char **argv)
 	unlink(logpath);
 
 	int use_cfg = allow_igvm_cfg && qemu_has_igvm_cfg(qemu);
+	char mopt[96];
+	snprintf(mopt, sizeof(mopt), "%lluM", (unsigned long long)(mem >> 20));
+	if (!use_cfg) {
+		ret = build_image(path, &f, mask, mem, (unsigned)vcpus, &im);
+		if (ret)
+			goto out;
+		ret = IB_EXIT_INTERNAL;
+		/*
+		 * Memory for REQUIRED_MEMORY outside RAM: a pc-dimm at its GPA. QEMU puts
+		 * DIMMs in the device-memory window from round_up(4 GiB + RAM above 4 GiB,
+		 * 1 GiB), maxmem - RAM large; the window is made to reach the end of the
+		 * highest range. DIMM memory is in no e820 entry, as QEMU's IGVM memory.
+		 */
+		if (im.nreq) {
+			uint64_t low = mem >= 0xB0000000ull ? 0x80000000ull : mem;
+			uint64_t dev_base = (0x100000000ull + (mem - low) + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+			uint64_t top = dev_base;
+			for (unsigned k = 0; k < im.nreq; k++) {
+				if (im.req[k].gpa < dev_base) {
+					ib_err("%s: REQUIRED_MEMORY at 0x%llx lies below QEMU's memory-hotplug window "
+					       "(0x%llx with %llu MiB of RAM)", path, (unsigned long long)im.req[k].gpa,
+					       (unsigned long long)dev_base, (unsigned long long)(mem >> 20));
+					ret = IB_EXIT_INVALID;
+					goto out;
+				}
+				if (im.req[k].gpa + im.req[k].size > top)
+					top = im.req[k].gpa + im.req[k].size;
+			}
+			uint64_t maxmem = mem + (top - dev_base + (1ull << 30) - 1) / (1ull << 30) * (1ull << 30);
+			snprintf(mopt, sizeof(mopt), "%lluM,slots=%u,maxmem=%lluM", (unsigned long long)(mem >> 20),
+				 im.nreq, (unsigned long long)(maxmem >> 20));
+		}
+	}
 	if (arg(&a, "%s", qemu) || arg(&a, "-machine") ||
 	    arg(&a, use_cfg ? "q35,igvm-cfg=igvm0" : "q35") || arg(&a, "-accel") || arg(&a, "tcg") ||
-	    arg(&a, "-cpu") || arg(&a, "max") || arg(&a, "-m") || arg(&a, "%lluM", (unsigned long long)(mem >> 20)) ||
+	    arg(&a, "-cpu") || arg(&a, "max") || arg(&a, "-m") || arg(&a, "%s", mopt) ||
 	    arg(&a, "-smp") || arg(&a, "%lu", vcpus) || arg(&a, "-nodefaults") || arg(&a, "-display") ||
 	    arg(&a, "none") || arg(&a, "-serial") || arg(&a, "file:%s", logpath) || arg(&a, "-no-reboot") ||
 	    arg(&a, "-device") || arg(&a, "isa-debug-exit,iobase=0xf4,iosize=0x04"))
@@ -554,10 +621,13 @@ int cmd_run(int argc, char **argv)
 		if (arg(&a, "-object") || arg(&a, "igvm-cfg,id=igvm0,file=%s", path))
 			goto out;
 	} else {
-		ret = build_image(path, &f, mask, mem, (unsigned)vcpus, &im);
-		if (ret)
-			goto out;
-		ret = IB_EXIT_INTERNAL;
+		for (unsigned k = 0; k < im.nreq; k++)
+			if (arg(&a, "-object") ||
+			    arg(&a, "memory-backend-ram,id=igvmreq%u,size=%llu", k, (unsigned long long)im.req[k].size) ||
+			    arg(&a, "-device") ||
+			    arg(&a, "pc-dimm,id=igvmdimm%u,memdev=igvmreq%u,addr=0x%llx", k, k,
+				(unsigned long long)im.req[k].gpa))
+				goto out;
 		size_t romlen = (size_t)(ib_resetstub_rom_end - ib_resetstub_rom);
 		_cleanup_free_ uint8_t *rom = malloc(romlen);
 		if (!rom)

@@ -135,6 +135,24 @@ static void take_back(uint64_t gpa, uint64_t len, bool wipe, const char *what)
 /* Guest memory for the core: RAM outside the SVSM's region, plus the firmware image. */
 static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *size, unsigned *n)
 {
+	/*
+	 * The firmware validates every page of RAM the host's map reports (below 4 GiB
+	 * while it boots, the rest when it accepts memory) and stops the guest when the
+	 * SVSM refuses one. So the region must be in no RAM range: the builder puts it
+	 * above guest RAM, and a VM given more memory than that would die in the
+	 * firmware; say so now instead.
+	 */
+	for (unsigned i = 0; i < mm.host_map.count; i++) {
+		const struct mem_range *r = &mm.host_map.r[i];
+		if (r->type == MEMMAP_TYPE_RAM && r->base < mm.region_gpa + mm.region_size &&
+		    mm.region_gpa < r->base + r->size) {
+			pr_err("guest: the host's RAM 0x%lx-0x%lx overlaps the SVSM region 0x%lx-0x%lx: the firmware "
+			       "would validate SVSM memory; give the VM less memory or build the image with a higher "
+			       "<kernel-region>", (unsigned long)r->base, (unsigned long)(r->base + r->size - 1),
+			       (unsigned long)mm.region_gpa, (unsigned long)(mm.region_gpa + mm.region_size - 1));
+			return -1;
+		}
+	}
 	unsigned k = 0;
 	bool fw_inside = false;
 	uint64_t fw_end = li->fw_gpa + li->fw_size;
@@ -247,6 +265,7 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	take_back(li->memory_map_gpa, li->memory_map_size, false, "memory map");
 	take_back(li->vtpm_config_gpa, li->vtpm_config_size, false, "vTPM configuration");
 	take_back(li->boot_stack_gpa, li->boot_stack_size, false, "boot stack");
+	take_back(li->page_table_gpa, (uint64_t)li->page_table_count * PAGE_SIZE, false, "boot page tables");
 
 	uint64_t vmsa_pa = alloc_vmsa_page();
 	if (!vmsa_pa) {

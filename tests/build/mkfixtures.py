@@ -55,8 +55,8 @@ def ovmf(size=0x40000, sections=None, meta_off_from_end=None, hdr_version=1, ext
 
 w("ovmf.fd", ovmf())
 w("ovmf-nometa.fd", bytes(0x20000))
-# Metadata that claims a section inside the SVSM kernel region (16 MiB).
-w("ovmf-overlap.fd", ovmf(sections=[(0x1000000, 0x1000, 1)]))
+# Metadata that claims a section over the SVSM's launch pages (the launch information at 0x20000).
+w("ovmf-overlap.fd", ovmf(sections=[(0x20000, 0x1000, 1)]))
 # Metadata offset that points before the start of the file.
 w("ovmf-lie.fd", ovmf(meta_off_from_end=0x50000))
 # Wrong metadata version.

@@ -58,7 +58,7 @@ cat >"$FX/t.xml" <<'XML'
   <debug-serial port="0x3f8"/>
   <layout>
     <stage2 base="0x10000"/>
-    <kernel-region base="0x1000000" size="0x1000000"/>
+    <kernel-region base="0x8000000000" size="0x1000000"/>
     <firmware placement="end-at-4g"/>
   </layout>
   <inputs>
@@ -132,7 +132,7 @@ d=json.load(open(sys.argv[1]))
 for k in ("template","kernel","stage2","firmware","vtpm_manifest"):
     i=d["inputs"][k]; assert hashlib.sha256(open(i["path"],"rb").read()).hexdigest()==i["sha256"], k
 assert d["platforms"]==["snp","native"] and d["guest_policy"]=="0x30000"
-assert d["layout"]["kernel_region_gpa"]=="0x1000000"
+assert d["layout"]["kernel_region_gpa"]=="0x8000000000"
 ' "$T/j.json"
 
 # The vTPM configuration is measured: another manifest, another digest.
@@ -248,7 +248,17 @@ if [ -n "$PIE" ]; then
 else
 	skip "the compiler cannot link a PIE test kernel"
 fi
-refuse "firmware metadata inside the kernel region" 1 "overlaps the SVSM kernel region" $TT --firmware "$FX/ovmf-overlap.fd"
+refuse "firmware metadata over the launch pages" 1 "overlaps the SVSM launch pages" $TT --firmware "$FX/ovmf-overlap.fd"
+sed 's|base="0x8000000000"|base="0x1000000"|' "$FX/t.xml" >"$FX/low-kr.xml"
+refuse "an SNP image with firmware and the SVSM region in RAM below 4 GiB" 1 \
+	"must lie outside guest RAM, above 4 GiB" -t "$FX/low-kr.xml"
+"$IGVMBUILD" build -t "$FX/low-kr.xml" --no-firmware -o "$O/low-nofw.igvm" >/dev/null 2>"$T/err" &&
+	ok "the region may lie below 4 GiB without firmware" ||
+	notok "the region may lie below 4 GiB without firmware: $(head -1 "$T/err")"
+sed 's|base="0x8000000000"|base="0xFD00000000"|' "$FX/t.xml" >"$FX/ht-kr.xml"
+refuse "a kernel region reaching the AMD HyperTransport hole" 1 "must end at or below 0xfd00000000" -t "$FX/ht-kr.xml"
+sed 's|base="0x8000000000" size="0x1000000"|base="0x803FE00000" size="0x400000"|' "$FX/t.xml" >"$FX/gib-kr.xml"
+refuse "a kernel region crossing a 1 GiB boundary" 1 "within one 1 GiB-aligned block" -t "$FX/gib-kr.xml"
 refuse "firmware whose metadata offset lies" 1 "ovmf-lie.fd: offset" $TT --firmware "$FX/ovmf-lie.fd"
 refuse "firmware metadata of an unknown version" 1 "version" $TT --firmware "$FX/ovmf-version.fd"
 refuse "firmware with overlapping sections" 1 "overlap" $TT --firmware "$FX/ovmf-sections.fd"

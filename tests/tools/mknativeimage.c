@@ -19,6 +19,9 @@
 
 #define PG 4096u
 #define MASK 1u
+/* This tool lays the kernel region out inside RAM (16 MiB), under the 1 GiB identity map:
+ * the layout the in-RAM path of the core (the region carved out of the memory map) needs. */
+#define KREGION_GPA 0x01000000ull
 
 static struct igvm_file f;
 
@@ -93,7 +96,7 @@ int main(int argc, char **argv)
 	li->debug_exit_port = 0xF4;
 	li->stage2_gpa = LAUNCH_STAGE2_BASE;
 	li->stage2_size = (s2len + PG - 1) & ~(uint64_t)(PG - 1);
-	li->kernel_region_gpa = LAUNCH_KERNEL_REGION_GPA;
+	li->kernel_region_gpa = KREGION_GPA;
 	li->kernel_region_size = LAUNCH_KERNEL_REGION_SIZE;
 	li->kernel_vbase = LAUNCH_KERNEL_VBASE;
 	li->boot_stack_gpa = LAUNCH_BOOT_STACK_GPA;
@@ -128,10 +131,10 @@ int main(int argc, char **argv)
 		}
 		uint64_t off = ph.p_vaddr - LAUNCH_KERNEL_VBASE;
 		uint64_t memsz = (ph.p_memsz + PG - 1) & ~(uint64_t)(PG - 1);
-		pages(LAUNCH_KERNEL_REGION_GPA + off, k + ph.p_offset, ph.p_filesz);
+		pages(KREGION_GPA + off, k + ph.p_offset, ph.p_filesz);
 		uint64_t filepages = (ph.p_filesz + PG - 1) & ~(uint64_t)(PG - 1);
 		for (uint64_t z = filepages; z < memsz; z += PG)
-			page(LAUNCH_KERNEL_REGION_GPA + off + z, NULL); /* BSS: zero pages */
+			page(KREGION_GPA + off + z, NULL); /* BSS: zero pages */
 		if (off + memsz > image_end)
 			image_end = off + memsz;
 	}
@@ -139,7 +142,7 @@ int main(int argc, char **argv)
 	li->kernel_image_size = image_end;
 
 	/* Page tables after the image: PML4, low PDPT, low PD (1 GiB identity), high PDPT, kernel PD. */
-	uint64_t pt = LAUNCH_KERNEL_REGION_GPA + image_end;
+	uint64_t pt = KREGION_GPA + image_end;
 	uint64_t *pml4 = xcalloc(PG), *pdpt_lo = xcalloc(PG), *pd_lo = xcalloc(PG), *pdpt_hi = xcalloc(PG),
 		 *pd_k = xcalloc(PG);
 	pml4[0] = (pt + PG) | LAUNCH_PTE_TABLE;
@@ -149,7 +152,7 @@ int main(int argc, char **argv)
 	pml4[511] = (pt + 3 * PG) | LAUNCH_PTE_TABLE;
 	pdpt_hi[510] = (pt + 4 * PG) | LAUNCH_PTE_TABLE;
 	for (unsigned i = 0; i < LAUNCH_KERNEL_REGION_SIZE >> 21; i++)
-		pd_k[i] = (LAUNCH_KERNEL_REGION_GPA + ((uint64_t)i << 21)) | LAUNCH_PTE_LARGE;
+		pd_k[i] = (KREGION_GPA + ((uint64_t)i << 21)) | LAUNCH_PTE_LARGE;
 	page(pt, pml4);
 	page(pt + PG, pdpt_lo);
 	page(pt + 2 * PG, pd_lo);
