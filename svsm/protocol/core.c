@@ -44,25 +44,38 @@
  * guest's VMPL and every VMPL above it (1..PROTO_GUEST_VMPL). Hardware
  * results: CF = 1 without the ignore bit is 0x80001010; EAX != 0 from
  * PVALIDATE or RMPADJUST is 0x80001000 + EAX (FAIL_INPUT 1, FAIL_PERMISSION
- * 2, FAIL_SIZEMISMATCH 6); a code outside 0..15 is 0x80001011. The platform
- * hook reports outcomes as enum rmp_result, so an undefined code inside
- * 0..15 also comes out as 0x80001011 (the raw EAX does not cross the hook).
+ * 2, FAIL_INUSE 3, FAIL_SIZEMISMATCH 6); a code outside 0..15 is 0x80001011.
+ * The platform hook reports outcomes as enum rmp_result, so an undefined
+ * code inside 0..15 also comes out as 0x80001011 (the raw EAX does not cross
+ * the hook). FAIL_INUSE is the same 0x80001003 on every path that executes
+ * RMPADJUST (PVALIDATE's revoke and grant, CREATE_VCPU, DELETE_VCPU,
+ * DEPOSIT_MEM, WITHDRAW_MEM): the spec's "0x8000_1000 + return code", as
+ * AMD's linux-svsm (SVSM_ERR_PROTOCOL_BASE + ret, SVSM_ERR_PROTOCOL_FAIL_INUSE
+ * = 0x80001003) and COCONUT (SvsmResultCode::PROTOCOL_BASE(ret)) compute it.
  *
  * CREATE_VCPU (§6.3): RCX = VMSA gPA, RDX = calling-area gPA (both 4 KiB
  * aligned, else INVALID_PARAMETER), R8 = APIC ID (32 bits). A gPA that
  * conflicts with SVSM memory, an active VMSA or an active calling area (or
- * the two with each other) is INVALID_ADDRESS. Access of all VMPLs but 0 is
- * taken away before the VMSA is read (we leave the guest VMPL read access:
- * reading cannot tamper), then VMPL 0 or a VMPL below the caller's, EFER.SVME
- * clear, or SEV_FEATURES different from the startup vCPU's is
- * INVALID_PARAMETER. Narrower than the spec: only VMSAs for the guest's own
- * VMPL (PROTO_GUEST_VMPL) are accepted, as in COCONUT — a VMPL3 vCPU would
- * need a request loop for VMPL3. A duplicate APIC ID is INVALID_PARAMETER.
+ * the two with each other) is INVALID_ADDRESS. Write access of all VMPLs but
+ * 0 is taken away before the VMSA is read (the guest VMPL keeps read access
+ * while the fields are checked: reading cannot tamper), then VMPL 0 or a VMPL
+ * below the caller's, EFER.SVME clear, or SEV_FEATURES different from the
+ * startup vCPU's is INVALID_PARAMETER. Narrower than the spec: only VMSAs for
+ * the guest's own VMPL (PROTO_GUEST_VMPL) are accepted, as in COCONUT — a
+ * VMPL3 vCPU would need a request loop for VMPL3. A duplicate APIC ID is
+ * INVALID_PARAMETER. The RMPADJUST that sets the VMSA bit also takes the
+ * guest VMPL's read access: a VMSA page is accessible to no VMPL but 0 (as
+ * Linux's snp_set_vmsa() and COCONUT do for their own VMSAs; the guest has
+ * no business with the encrypted save area of a running vCPU), and the TLBs
+ * are flushed again.
  *
  * DELETE_VCPU (§6.4): RCX = VMSA gPA (4 KiB aligned). Not a known VMSA, or
  * the startup vCPU: INVALID_PARAMETER. EFER.SVME is cleared first; a VMSA
- * that is executing (cannot be stopped) is 0x80001003 (FAIL_INUSE). Then the
- * page becomes a normal page with full access for VMPL 1..PROTO_GUEST_VMPL.
+ * that is executing (cannot be stopped: a launch vCPU, or the RMPADJUST that
+ * clears the VMSA bit answers FAIL_INUSE because a vCPU runs on it) is
+ * 0x80001003 (FAIL_INUSE) with EFER.SVME set again and the vCPU still
+ * registered. Then the page becomes a normal page with full access for VMPL
+ * 1..PROTO_GUEST_VMPL.
  * The spec lets a vCPU delete itself (the call then never returns); that
  * needs the request loop to stop running the vCPU, which it does not do, so a
  * vCPU deleting itself gets BUSY (checked before the startup rule).
@@ -107,6 +120,7 @@ static uint32_t hw_err(enum rmp_result r)
 	case RMP_FAIL_INPUT: return SVSM_ERR_PVALIDATE_FAIL_INPUT;
 	case RMP_FAIL_PERMISSION: return SVSM_ERR_PVALIDATE_FAIL_PERMISSION;
 	case RMP_FAIL_SIZEMISMATCH: return SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH;
+	case RMP_FAIL_INUSE: return SVSM_ERR_CORE_FAIL_INUSE;
 	case RMP_FAIL_UNKNOWN: break;
 	}
 	return SVSM_ERR_PVALIDATE_FAIL_OTHER;
@@ -456,7 +470,9 @@ static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
 	flush(c, vmsa, PAGE);
 	rc = a != RMP_OK ? hw_err(a) : vmsa_ok(c, vmsa);
 	if (rc == SVSM_SUCCESS) {
-		a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+		/* VMSA bit and the guest's last (read) access in one instruction. */
+		a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, 0, true);
+		flush(c, vmsa, PAGE);
 		rc = hw_err(a);
 	}
 	if (rc != SVSM_SUCCESS) {

@@ -87,8 +87,9 @@
 #define SVSM_ERR_INVALID_REQUEST           0x80000006u
 #define SVSM_ERR_BUSY                      0x80000007u
 /* Protocol-specific codes. Core: PVALIDATE / RMPADJUST failures are the base + EAX
- * (spec §6.2), CF = 1 is 0x80001010, any other outcome 0x80001011; DELETE_VCPU of an
- * executing VMSA is 0x80001003 (§6.4). Attestation: the SNP report request failed
+ * (spec §6.2), CF = 1 is 0x80001010, any other outcome 0x80001011; RMPADJUST's
+ * FAIL_INUSE (3) is 0x80001003 wherever it happens, which is also DELETE_VCPU's answer
+ * for an executing VMSA (§6.4; AMD linux-svsm SVSM_ERR_PROTOCOL_FAIL_INUSE). Attestation: the SNP report request failed
  * (the base itself; the SINGLE_SERVICE_EX proposal for the spec, the AMD SVSM). */
 #define SVSM_ERR_PROTOCOL_BASE             0x80001000u
 #define SVSM_ERR_PVALIDATE_FAIL_INPUT      0x80001001u
@@ -96,7 +97,7 @@
 #define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
 #define SVSM_ERR_PVALIDATE_FAIL_UNCHANGED  0x80001010u
 #define SVSM_ERR_PVALIDATE_FAIL_OTHER      0x80001011u
-#define SVSM_ERR_CORE_FAIL_INUSE           0x80001003u
+#define SVSM_ERR_CORE_FAIL_INUSE           0x80001003u /* RMPADJUST FAIL_INUSE (3), on every path */
 #define SVSM_ERR_ATTEST_FAIL_SNP           0x80001000u
 
 #define SVSM_CORE_PROTOCOL   0u

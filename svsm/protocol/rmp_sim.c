@@ -19,6 +19,7 @@ static void clear_counters(struct rmp_sim *s)
 	atomic_init(&s->v_svsm, 0);
 	atomic_init(&s->v_unzeroed, 0);
 	atomic_init(&s->v_unflushed, 0);
+	atomic_init(&s->v_vmsa_access, 0);
 	atomic_init(&s->n_pvalidate, 0);
 	atomic_init(&s->n_rmpadjust, 0);
 	atomic_init(&s->n_flush, 0);
@@ -190,6 +191,11 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 		r = RMP_FAIL_INPUT;
 		goto out;
 	}
+	for (uint64_t i = first; i < first + n; i++)
+		if (s->pg[i].inuse) {
+			r = RMP_FAIL_INUSE;
+			goto out;
+		}
 	for (uint64_t i = first; i < first + n; i++) {
 		struct rmp_sim_page *p = &s->pg[i];
 		bool had = p->perm[1] | p->perm[2] | p->perm[3];
@@ -203,10 +209,21 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 		p->vmsa = vmsa;
 		if (!(p->perm[1] | p->perm[2] | p->perm[3]) && !vmsa)
 			p->secret = 1; /* only the SVSM sees it now: it may hold SVSM data */
+		if (p->vmsa && (p->perm[1] | p->perm[2] | p->perm[3]))
+			atomic_fetch_add(&s->v_vmsa_access, 1);
 	}
 out:
 	spin_unlock(&s->lock);
 	return r;
+}
+
+void rmp_sim_set_inuse(struct rmp_sim *s, uint64_t gpa, bool inuse)
+{
+	if (!in_range(s, gpa, 1))
+		return;
+	lock(s);
+	s->pg[idx(s, gpa)].inuse = inuse;
+	spin_unlock(&s->lock);
 }
 
 /* Lock held: the SVSM is about to use [gpa, gpa+len) (in range); counts stale pages, marks dirty. */
@@ -315,5 +332,5 @@ void rmp_sim_get_range(struct rmp_sim *s, uint64_t gpa, uint64_t n, struct rmp_s
 uint64_t rmp_sim_violations(struct rmp_sim *s)
 {
 	return atomic_load(&s->v_double) + atomic_load(&s->v_vmsa) + atomic_load(&s->v_svsm) +
-	       atomic_load(&s->v_unzeroed) + atomic_load(&s->v_unflushed);
+	       atomic_load(&s->v_unzeroed) + atomic_load(&s->v_unflushed) + atomic_load(&s->v_vmsa_access);
 }

@@ -10,14 +10,20 @@
  *     a request for the state the page already has returns "unchanged"
  *     (CF = 1). Rescinding makes the content undefined (filled with junk).
  *   RMPADJUST: target VMPL 1..3 (else FAIL_PERMISSION), page must be
- *     validated (else FAIL_INPUT), same size rules.
+ *     validated (else FAIL_INPUT), same size rules, the VMSA bit only on a
+ *     4 KiB entry (else FAIL_INPUT); a page marked in use (a VMSA some vCPU
+ *     executes, or an entry another processor is updating:
+ *     rmp_sim_set_inuse) is FAIL_INUSE and nothing changes.
  * Freestanding: used by the in-kernel self-test (native platform) and, with
  * host storage and threads, by tests/svsm/rmp_model.c.
  *
  * It also watches for what the protocol must never do and counts it:
  * double PVALIDATE, PVALIDATE of a VMSA page, any instruction on the SVSM's
  * own memory, granting a VMPL access to a page whose content it may not see
- * (not zeroed since it was validated or held only by the SVSM), and using a
+ * (not zeroed since it was validated or held only by the SVSM), a VMSA page
+ * any VMPL but 0 can access (v_vmsa_access: the rule of Linux's
+ * snp_set_vmsa() and of COCONUT-SVSM for its own VMSAs, which the core
+ * applies to every VMSA — the hardware itself would allow it), and using a
  * page whose access was removed before the TLBs were flushed.
  *
  * TLB model. The simulator has no TLB, so it tracks what a TLB could still
@@ -46,6 +52,7 @@ struct rmp_sim_page {
 	uint8_t secret;   /* content not for a lower VMPL's eyes until zeroed */
 	uint8_t stale;    /* access removed, no flush since: a TLB may still grant it */
 	uint8_t dirty;    /* content may differ from the junk fill (rmp_sim_reset) */
+	uint8_t inuse;    /* RMPADJUST answers FAIL_INUSE (rmp_sim_set_inuse) */
 };
 
 struct rmp_sim {
@@ -55,7 +62,7 @@ struct rmp_sim {
 	uint8_t *large;             /* one per 2 MiB: RMP entry is 2 MiB */
 	uint64_t svsm_base, svsm_size;
 	struct spinlock lock;
-	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed, v_unflushed;
+	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed, v_unflushed, v_vmsa_access;
 	_Atomic uint64_t n_pvalidate, n_rmpadjust, n_flush;
 	uint64_t n_stale;           /* pages stale now (under lock): checks are O(1) when 0 */
 };
@@ -73,6 +80,9 @@ bool rmp_sim_make_large(struct rmp_sim *s, uint64_t gpa);
 enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bool validate);
 enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
 				  bool vmsa);
+/* The processor's side: the 4 KiB page at gpa is (not) in use — a vCPU executes the VMSA
+ * on it from VMRUN to #VMEXIT, or another processor holds its RMP entry. */
+void rmp_sim_set_inuse(struct rmp_sim *s, uint64_t gpa, bool inuse);
 /* The SVSM's view of [gpa, gpa+len) (NULL outside the simulated memory); the pages
  * count as written from now on. A stale page in the range is a violation. */
 void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len);

@@ -52,7 +52,7 @@ static struct proto_core c;
 
 static void launch_vcpu(uint64_t vmsa, uint64_t caa, uint32_t apic)
 {
-	rmp_sim_rmpadjust(&m->sim, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_rmpadjust(&m->sim, vmsa, false, PROTO_GUEST_VMPL, 0, true);
 	if (proto_add_boot_vcpu(&c, vmsa, caa, apic) < 0)
 		abort();
 }

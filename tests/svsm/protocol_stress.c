@@ -369,7 +369,7 @@ int main(int argc, char **argv)
 	struct thr t[33];
 	for (int i = 0; i < nthreads; i++) {
 		uint64_t vm = 0x10000ull + (uint64_t)i * 0x2000, ca = vm + 0x1000;
-		rmp_sim_rmpadjust(&m->sim, vm, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+		rmp_sim_rmpadjust(&m->sim, vm, false, PROTO_GUEST_VMPL, 0, true);
 		int slot = i == 0 ? 0 : proto_add_boot_vcpu(c, vm, ca, (unsigned)i);
 		if (i == 0) { /* slot 0 is the environment's boot vCPU: move it to this thread's pages */
 			c->vcpu[0].vmsa = vm;
@@ -410,10 +410,11 @@ int main(int argc, char **argv)
 	       (unsigned long long)atomic_load(&c->st.refused_registered),
 	       (unsigned long long)atomic_load(&c->st.refused_busy));
 	printf("protocol-stress: %llu invariant violations (double PVALIDATE %llu, VMSA PVALIDATE %llu, SVSM memory "
-	       "touched %llu, unzeroed grants %llu, unflushed %llu, state checks %llu)%s%s\n",
+	       "touched %llu, unzeroed grants %llu, unflushed %llu, accessible VMSA %llu, state checks %llu)%s%s\n",
 	       (unsigned long long)v, (unsigned long long)atomic_load(&m->sim.v_double),
 	       (unsigned long long)atomic_load(&m->sim.v_vmsa), (unsigned long long)atomic_load(&m->sim.v_svsm),
 	       (unsigned long long)atomic_load(&m->sim.v_unzeroed), (unsigned long long)atomic_load(&m->sim.v_unflushed),
+	       (unsigned long long)atomic_load(&m->sim.v_vmsa_access),
 	       (unsigned long long)atomic_load(&violations),
 	       first_why[0] ? ": first: " : "", first_why);
 	proto_destroy(c);

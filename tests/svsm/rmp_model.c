@@ -152,8 +152,8 @@ unsigned rmp_model_check_chunk(struct rmp_model *m, struct proto_core *c, uint64
 			FAIL("0x%llx: registered calling area not validated", (unsigned long long)a);
 		if (p.vmsa && !(reg_ && is_vmsa))
 			FAIL("0x%llx: VMSA bit on an unregistered page", (unsigned long long)a);
-		if (p.vmsa && (gperm & RMP_PERM_WRITE))
-			FAIL("0x%llx: VMSA writable by the guest", (unsigned long long)a);
+		if (p.vmsa && gperm)
+			FAIL("0x%llx: VMSA accessible to a VMPL but 0", (unsigned long long)a);
 		if (p.stale)
 			FAIL("0x%llx: access removed but TLBs not flushed", (unsigned long long)a);
 	}

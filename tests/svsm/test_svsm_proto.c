@@ -272,14 +272,15 @@ static void test_vcpus(void)
 	uint64_t f0 = flushes();
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_SUCCESS, "CREATE_VCPU");
 	p = rmp_sim_get(&m->sim, vm);
-	ok(p.vmsa && !(gperm(p) & RMP_PERM_WRITE) && flushes() > f0, "VMSA bit set, no VMPL can write it, TLBs flushed");
+	ok(p.vmsa && !gperm(p) && !p.stale && flushes() > f0,
+	   "VMSA bit set, no VMPL but 0 can access it (not even read), TLBs flushed");
 	is_u64(pval1(vm), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new VMSA: INVALID_ADDRESS");
 	is_u64(pval1(ca), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new CA page: INVALID_ADDRESS");
 	int slot = proto_find_vcpu(c, vm);
 
 	/* A second launch vCPU: executing, so it cannot be deleted. */
 	uint64_t vm2 = 0x7000, ca2 = 0xD000;
-	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, 0, true);
 	rmp_sim_flush(&m->sim, vm2, 4096);
 	int slot2 = proto_add_boot_vcpu(c, vm2, ca2, 7);
 	ok(slot2 > 0 && c->startup_slot == 0, "a second boot vCPU; the first is the startup vCPU");
@@ -404,6 +405,55 @@ static void test_deposit_withdraw(void)
 	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW with nothing deposited");
 	is_u64(*cnt, 0, "zero entries returned");
 	is_u64(pval1(0x8000 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "withdrawn page is known valid");
+}
+
+/* RMPADJUST's FAIL_INUSE (3): the processor runs a vCPU on the page or holds its RMP entry.
+ * Every call path that executes RMPADJUST answers 0x80001003 and leaves no half-done state. */
+static void test_inuse(void)
+{
+	uint64_t vm = 0x40000, ca = 0x41000;
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 9, NULL), SVSM_SUCCESS, "CREATE_VCPU for the in-use tests");
+	rmp_sim_set_inuse(&m->sim, vm, true); /* the hypervisor runs it */
+	uint64_t efer;
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE,
+	       "DELETE_VCPU while a vCPU executes the VMSA (RMPADJUST FAIL_INUSE): 0x80001003");
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, vm);
+	memcpy(&efer, (uint8_t *)rmp_sim_map(&m->sim, vm, 4096) + VMSA_OFF_EFER, 8);
+	ok(p.vmsa && !gperm(p) && proto_find_vcpu(c, vm) >= 0 && (efer & EFER_SVME),
+	   "… still a registered VMSA, VMSA bit kept, EFER.SVME set again");
+	rmp_sim_set_inuse(&m->sim, vm, false);
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS, "… deleted once it has stopped");
+
+	uint64_t pg = 0x42000;
+	rmp_sim_set_inuse(&m->sim, pg, true);
+	is_u64(pval1(pg), SVSM_ERR_CORE_FAIL_INUSE, "PVALIDATE rescind, RMPADJUST FAIL_INUSE: 0x80001003 (not 0x80001011)");
+	p = rmp_sim_get(&m->sim, pg);
+	ok(vs_valid(&c->vs, pg) && p.valid && p.perm[2] == RMP_PERM_ALL, "… tracker and RMP unchanged: still validated, still the guest's");
+	uint64_t e = pg;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &e, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE, "DEPOSIT_MEM of an in-use page: 0x80001003");
+	ok(!vs_owned(&c->vs, pg) && rmp_sim_get(&m->sim, pg).perm[2] == RMP_PERM_ALL, "… not deposited");
+	env_write_vmsa(m, pg, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, pg, ca, 9, NULL), SVSM_ERR_CORE_FAIL_INUSE, "CREATE_VCPU on an in-use page: 0x80001003");
+	ok(proto_find_vcpu(c, pg) < 0 && !rmp_sim_get(&m->sim, pg).vmsa, "… no vCPU, no VMSA bit");
+	rmp_sim_set_inuse(&m->sim, pg, false);
+
+	uint64_t nv = 0x230000;
+	rmp_sim_set_inuse(&m->sim, nv, true);
+	is_u64(pval1(nv | PVAL_VALIDATE), SVSM_ERR_CORE_FAIL_INUSE, "PVALIDATE validate whose grant hits FAIL_INUSE: 0x80001003");
+	ok(!vs_valid(&c->vs, nv) && !rmp_sim_get(&m->sim, nv).valid, "… validation undone, tracker = RMP");
+	rmp_sim_set_inuse(&m->sim, nv, false);
+
+	uint64_t dp = 0x43000;
+	e = dp;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &e, 0, NULL), SVSM_SUCCESS, "DEPOSIT_MEM for the withdraw test");
+	rmp_sim_set_inuse(&m->sim, dp, true);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE, "WITHDRAW_MEM whose grant hits FAIL_INUSE: 0x80001003");
+	ok(vs_owned(&c->vs, dp) && !gperm(rmp_sim_get(&m->sim, dp)), "… the page stays the SVSM's");
+	rmp_sim_set_inuse(&m->sim, dp, false);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "… withdrawn when the entry is free");
+	ok(!vs_owned(&c->vs, dp) && rmp_sim_get(&m->sim, dp).perm[2] == RMP_PERM_ALL &&
+	   *(uint64_t *)rmp_sim_map(&m->sim, LIST + 8, 8) == dp, "… and reported in the list");
 }
 
 static int report_fails(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t cap, uint32_t *len)
@@ -594,6 +644,7 @@ int main(void)
 	test_vcpus();
 	test_remap_ca();
 	test_deposit_withdraw();
+	test_inuse();
 	test_attest();
 	unsigned bad = 0;
 	char why[160] = "";
