@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "arch/cpu.h"
+#include "arch/guest_access.h"
 #include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -34,7 +35,11 @@ int guest_launch_relocate(struct launch_info *run)
 	uint64_t pa = alloc_page();
 	if (!pa)
 		return -1;
-	memcpy(phys_to_virt(pa), phys_to_virt(run->cpuid_page_gpa), PAGE_SIZE);
+	/* A launch page in guest RAM: the hypervisor could have taken it (guest_access.h). */
+	if (guest_copy(phys_to_virt(pa), phys_to_virt(run->cpuid_page_gpa), PAGE_SIZE)) {
+		free_page(pa);
+		return -1;
+	}
 	cpuid_copy_pa = pa;
 	run->cpuid_page_gpa = pa;
 	return 0;
@@ -71,7 +76,10 @@ static int give_page(uint64_t pa, const char *what)
 		pr_err("guest: PVALIDATE of %s page 0x%lx: %s", what, (unsigned long)pa, rmp_result_name(r));
 		return -1;
 	}
-	plat.zero(plat.ctx, pa, PAGE_SIZE);
+	if (!plat.zero(plat.ctx, pa, PAGE_SIZE)) {
+		pr_err("guest: %s page 0x%lx was taken away right after its validation", what, (unsigned long)pa);
+		return -1;
+	}
 	if (proto_mark_validated(&core, pa, PAGE_SIZE))
 		return -1;
 	r = plat.rmpadjust(plat.ctx, pa, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
@@ -120,8 +128,10 @@ static void take_back(uint64_t gpa, uint64_t len, bool wipe, const char *what)
 		if (seen || ntaken == sizeof(taken) / sizeof(taken[0]))
 			continue;
 		taken[ntaken++] = a;
-		if (wipe)
-			memset(phys_to_virt(a), 0, PAGE_SIZE);
+		/* If it cannot be wiped it is not validated any more; whoever validates it
+		 * next does so through the core, which zeroes it first (G3). */
+		if (wipe && !plat.zero(plat.ctx, a, PAGE_SIZE))
+			pr_warn("guest: %s page 0x%lx could not be wiped", what, (unsigned long)a);
 		enum rmp_result r = plat.pvalidate(plat.ctx, a, false, false);
 		if (r == RMP_OK)
 			pages_taken++;
@@ -204,8 +214,12 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		pr_err("guest: protocol core setup failed");
 		return -1;
 	}
-	if (li->env_info_gpa)
-		mem_shared = *(const volatile uint32_t *)phys_to_virt(li->env_info_gpa) & 1;
+	uint32_t env = 0;
+	if (li->env_info_gpa && !plat.read(plat.ctx, li->env_info_gpa, &env, sizeof(env))) {
+		pr_err("guest: the environment information page cannot be read");
+		return -1;
+	}
+	mem_shared = env & 1;
 
 	/* The firmware image: launch-validated page data. */
 	if (proto_mark_validated(&core, li->fw_gpa, li->fw_size))
@@ -224,14 +238,28 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	if (li->fw_cpuid_gpa && cpuid_copy_pa) {
 		if (give_range(li->fw_cpuid_gpa, PAGE_SIZE, "CPUID"))
 			return -1;
-		memcpy(phys_to_virt(li->fw_cpuid_gpa), phys_to_virt(cpuid_copy_pa), PAGE_SIZE);
+		if (!plat.write(plat.ctx, li->fw_cpuid_gpa, phys_to_virt(cpuid_copy_pa), PAGE_SIZE)) {
+			pr_err("guest: the firmware's CPUID page cannot be written");
+			return -1;
+		}
 	}
 	if (li->fw_secrets_gpa && li->secrets_page_gpa) {
 		if (give_range(li->fw_secrets_gpa, PAGE_SIZE, "secrets"))
 			return -1;
 		struct secrets_svsm_info si = { mm.region_gpa, mm.region_size, li->fw_caa_gpa,
 						SVSM_PROTOCOL_MAX_VERSION, PROTO_GUEST_VMPL };
-		secrets_page_for_guest(phys_to_virt(li->fw_secrets_gpa), phys_to_virt(li->secrets_page_gpa), &si);
+		static uint8_t in[SECRETS_PAGE_SIZE], out[SECRETS_PAGE_SIZE];
+		bool ok = plat.read(plat.ctx, li->secrets_page_gpa, in, sizeof(in));
+		if (ok) {
+			secrets_page_for_guest(out, in, &si);
+			ok = plat.write(plat.ctx, li->fw_secrets_gpa, out, sizeof(out));
+		}
+		memset(in, 0, sizeof(in));
+		memset(out, 0, sizeof(out));
+		if (!ok) {
+			pr_err("guest: the secrets page cannot be copied for the firmware");
+			return -1;
+		}
 	}
 	if (give_range(li->fw_caa_gpa, PAGE_SIZE, "calling area"))
 		return -1;

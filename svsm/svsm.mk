@@ -8,7 +8,7 @@
 #   $(B)/san/tools/mknativeimage   test image generator (tests/tools/mknativeimage.c)
 
 SVSM_OBJ := $(B)/svsm/obj
-SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console.c svsm/percpu.c \
+SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/guest_access.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console.c svsm/percpu.c \
                    svsm/platform.c svsm/platform_native.c svsm/platform_snp.c svsm/selftest.c \
                    svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c \
                    svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \

@@ -10,6 +10,7 @@
 #include "../platform.h"
 #include "cpu.h"
 #include "gdt.h"
+#include "guest_access.h"
 
 extern const uint64_t exc_stub_table[32];
 
@@ -94,8 +95,28 @@ void fatal_frame(const struct trap_frame *f, const char *why)
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
 
+bool guest_access_fixup(struct trap_frame *f)
+{
+	uint64_t rip = f->rip;
+	if ((f->vector != 14 && f->vector != 29) || rip < (uint64_t)(uintptr_t)guest_access_begin ||
+	    rip >= (uint64_t)(uintptr_t)guest_access_end)
+		return false;
+	struct percpu *cpu = this_cpu();
+	if (cpu) {
+		cpu->guest_fault.count++;
+		cpu->guest_fault.last_vector = (unsigned)f->vector;
+		cpu->guest_fault.last_error = f->error_code;
+	}
+	f->rip = (uint64_t)(uintptr_t)guest_access_fault;
+	return true;
+}
+
 void exception_dispatch(struct trap_frame *f)
 {
+	/* Before everything else: the #VC handler would take a guest access it cannot
+	 * decode for a fatal error. */
+	if (guest_access_fixup(f))
+		return;
 	struct percpu *cpu = this_cpu();
 	if (cpu && cpu->expect.vector == (int)f->vector) {
 		cpu->expect.vector = -1;

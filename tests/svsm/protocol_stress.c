@@ -275,9 +275,10 @@ static enum rmp_result null_adj(void *ctx, uint64_t gpa, bool huge, unsigned vmp
 	(void)ctx, (void)gpa, (void)huge, (void)vmpl, (void)perms, (void)vmsa;
 	return RMP_OK;
 }
-static void null_zero(void *ctx, uint64_t gpa, uint64_t len)
+static bool null_zero(void *ctx, uint64_t gpa, uint64_t len)
 {
 	(void)ctx, (void)gpa, (void)len;
+	return true;
 }
 static void null_flush(void *ctx, uint64_t gpa, uint64_t len)
 {
