@@ -10,6 +10,7 @@
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
+#include "platform.h"
 #include "protocol/proto.h"
 #include "protocol/proto_snp.h"
 #include "protocol/reqloop.h"
@@ -320,11 +321,7 @@ int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 	int slot;
 	if (prepare(li, li_gpa, &v, &slot))
 		return -1;
-	for (;;) {
-		if (snp_run_vmpl(PROTO_GUEST_VMPL)) {
-			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
-			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
-		}
-		(void)reqloop_step(&core, (unsigned)slot, v);
-	}
+	for (;;)
+		if (platform_snp_run_vmpl(PROTO_GUEST_VMPL)) /* #HV events first; false: cancelled */
+			(void)reqloop_step(&core, (unsigned)slot, v);
 }

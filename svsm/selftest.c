@@ -4,11 +4,13 @@
 
 #include "arch/cpu.h"
 #include "arch/guest_access.h"
+#include "arch/vmpl_switch.h"
 #include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
 #include "protocol/proto_native.h"
+#include "snp/hv_doorbell.h"
 
 #define TEST_VA 0xFFFFC00000000000ull /* a PML4 slot nothing else uses */
 
@@ -141,6 +143,23 @@ static void test_guest_access(void)
 	check("guest accessors: a fault inside them is recovered (-1), not fatal", ok);
 }
 
+/* The Run VMPL window as the #HV handler sees it, on the real labels; and the switch itself
+ * with NoFurtherSignal set, which must cancel before it touches the GHCB MSR (so it runs
+ * natively too). */
+static void test_hv_window(void)
+{
+	const struct hvdb_window w = { (uint64_t)(uintptr_t)hv_window_start, (uint64_t)(uintptr_t)hv_window_end,
+				       (uint64_t)(uintptr_t)hv_window_cancel };
+	int ok = w.start < w.end && (w.cancel < w.start || w.cancel >= w.end) &&
+		 hvdb_trap_rip(w.start, &w) == w.cancel && hvdb_trap_rip(w.end - 1, &w) == w.cancel &&
+		 hvdb_trap_rip(w.end, &w) == w.end && hvdb_trap_rip(w.start - 1, &w) == w.start - 1;
+	check("#HV: an #HV in the Run VMPL window goes to its cancel exit, nowhere else", ok);
+	static struct hv_doorbell db;
+	db.events = HVDB_EV_NO_FURTHER_SIGNAL | 0x41;
+	check("#HV: Run VMPL with NoFurtherSignal set is cancelled before any request",
+	      snp_run_vmpl_window(&db, 2) == 0 && db.events == (HVDB_EV_NO_FURTHER_SIGNAL | 0x41));
+}
+
 static void test_exceptions(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -176,6 +195,7 @@ int selftest_run(void)
 	test_page_tables();
 	test_exceptions();
 	test_guest_access();
+	test_hv_window();
 	proto_selftest_run(check); /* issue 6: the protocol through a simulated calling area */
 	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
 	return failures;

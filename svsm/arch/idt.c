@@ -43,7 +43,8 @@ void idt_init(void)
 		uint64_t a = exc_stub_table[v];
 		idt[v].off0 = (uint16_t)a;
 		idt[v].sel = SEL_CODE64;
-		/* IST1 where the current stack cannot be trusted. */
+		/* IST1 where the current stack cannot be trusted. Not for #HV (28): it arrives in
+		 * ring 0 on a good stack, and may nest (snp/hv_doorbell.h). */
 		idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
 		idt[v].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
 		idt[v].off1 = (uint16_t)(a >> 16);
@@ -127,6 +128,8 @@ void exception_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector == 29 && platform_handle_vc(f))
+		return;
+	if (f->vector == 28 && platform_handle_hv(f))
 		return;
 	fatal_frame(f, f->vector == 29 ? "unhandled #VC" : "unexpected exception");
 }
