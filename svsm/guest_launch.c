@@ -296,11 +296,11 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	if (slot < 0)
 		return -1;
 	/* Nothing may log between building the GHCB request and its VMGEXIT. */
-	int rc = snp_ap_creation(cpu->ghcb, cpu->ghcb_gpa, SNP_AP_CREATE_ON_INIT, cpu->apic_id, PROTO_GUEST_VMPL,
-				 vmsa_pa, feats);
-	if (rc) {
-		pr_err("guest: the hypervisor refused the VMPL2 VMSA");
-		return -1;
+	unsigned term = snp_ap_creation(cpu->ghcb, cpu->ghcb_gpa, SNP_AP_CREATE_ON_INIT, cpu->apic_id,
+					PROTO_GUEST_VMPL, vmsa_pa, feats);
+	if (term) { /* the host cannot run a VMPL2 VMSA: say so (0/2), not as a general failure */
+		pr_err("guest: the hypervisor refused the VMPL2 VMSA (AP creation)");
+		ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, term);
 	}
 	plat.flush(plat.ctx, 0, ~0ull);
 	pr_info("guest: firmware 0x%lx-0x%lx at VMPL%u, %lu pages given, %lu launch pages handed back, "

@@ -30,11 +30,16 @@ void ghcb_set_ap_creation(struct ghcb *g, unsigned request, uint32_t apic_id, un
 	ghcb_set_exit(g, SVM_EXIT_SNP_AP_CREATION, info1, vmsa_gpa);
 }
 
-int snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
-		    uint64_t vmsa_gpa, uint64_t sev_features)
+unsigned snp_ap_creation_verdict(const struct ghcb *g)
+{
+	return ghcb_exit_status(g) == 0 ? 0 : GHCB_TERM_FEATURE;
+}
+
+unsigned snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
+			 uint64_t vmsa_gpa, uint64_t sev_features)
 {
 	ghcb_reset(g);
 	ghcb_set_ap_creation(g, request, apic_id, vmpl, vmsa_gpa, sev_features);
 	ghcb_vmgexit(ghcb_gpa);
-	return ghcb_exit_status(g) == 0 ? 0 : -1;
+	return snp_ap_creation_verdict(g);
 }

@@ -56,9 +56,15 @@ void ghcb_set_run_vmpl(struct ghcb *g, unsigned vmpl);
 void ghcb_set_ap_creation(struct ghcb *g, unsigned request, uint32_t apic_id, unsigned vmpl, uint64_t vmsa_gpa,
 			  uint64_t sev_features);
 
-/* SNP only. AP Creation through the GHCB page g (registered at ghcb_gpa); 0 or -1. Nothing
- * may use g in between, so the caller logs nothing while this runs. */
-int snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
-		    uint64_t vmsa_gpa, uint64_t sev_features);
+/* After the AP Creation exchange in g: 0 when the host took the VMSA, else the GHCB
+ * termination reason (set 0) to end the guest with. Any refusal — mainline KVM's
+ * SW_EXITINFO1 = 2 / "invalid input" for a request with a VMPL in bits 19:16, a VMSA whose
+ * SEV features it does not run, or an answer that is no answer — means the host cannot run
+ * the firmware at VMPL2: code 2 (GHCB_TERM_FEATURE, hv_caps.h), like a missing feature bit. */
+unsigned snp_ap_creation_verdict(const struct ghcb *g);
+/* SNP only. AP Creation through the GHCB page g (registered at ghcb_gpa); the verdict above.
+ * Nothing may use g in between, so the caller logs nothing while this runs. */
+unsigned snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
+			 uint64_t vmsa_gpa, uint64_t sev_features);
 
 #endif
