@@ -215,8 +215,10 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		pr_err("guest: protocol core setup failed");
 		return -1;
 	}
+	/* Launch pages are read with guest_copy (wherever the builder put them): a fault is
+	 * recovered like any guest access (arch/guest_access.h). */
 	uint32_t env = 0;
-	if (li->env_info_gpa && !plat.read(plat.ctx, li->env_info_gpa, &env, sizeof(env))) {
+	if (li->env_info_gpa && guest_copy(&env, phys_to_virt(li->env_info_gpa), sizeof(env))) {
 		pr_err("guest: the environment information page cannot be read");
 		return -1;
 	}
@@ -250,7 +252,7 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		struct secrets_svsm_info si = { mm.region_gpa, mm.region_size, li->fw_caa_gpa,
 						SVSM_PROTOCOL_MAX_VERSION, PROTO_GUEST_VMPL };
 		static uint8_t in[SECRETS_PAGE_SIZE], out[SECRETS_PAGE_SIZE];
-		bool ok = plat.read(plat.ctx, li->secrets_page_gpa, in, sizeof(in));
+		bool ok = !guest_copy(in, phys_to_virt(li->secrets_page_gpa), sizeof(in));
 		if (ok) {
 			secrets_page_for_guest(out, in, &si);
 			ok = plat.write(plat.ctx, li->fw_secrets_gpa, out, sizeof(out));
