@@ -14,7 +14,9 @@
  * REMAP_CA to random pages while others' calls run; DEPOSIT_MEM and
  * WITHDRAW_MEM; attestation (pins guest buffers). A hypervisor thread turns
  * unvalidated 2 MiB ranges into 2 MiB RMP entries, so 2 MiB entries meet 4 KiB
- * state. After each operation the touched chunks are checked under their
+ * state, and now and then takes a random page behind the core's back (shared,
+ * or private and not validated: rmp_sim_hv_flip), also in the middle of a
+ * call that works on it. After each operation the touched chunks are checked under their
  * stripe lock (model RMP == tracker, no VMSA/CA unprotected, no unzeroed page
  * visible, no deposited page visible, no page whose access was taken away
  * left without a TLB flush), and the model itself counts double PVALIDATEs,
@@ -251,6 +253,11 @@ static void *hypervisor(void *arg)
 	struct thr *t = arg;
 	while (!atomic_load(&stop)) {
 		rmp_sim_make_large(&m->sim, (1 + rnd(t) % 7) * (2ull << 20));
+		if (rnd(t) % 8 == 0) {
+			uint64_t pg = (2ull << 20) + (rnd(t) % ((ENV_MEM - (2ull << 20)) / 4096)) * 4096;
+			if (pg < ENV_SVSM_BASE || pg >= ENV_SVSM_BASE + ENV_SVSM_SIZE)
+				rmp_sim_hv_flip(&m->sim, pg, rnd(t) & 1);
+		}
 		struct timespec ts = { 0, 200000 };
 		nanosleep(&ts, NULL);
 	}
@@ -406,10 +413,12 @@ int main(int argc, char **argv)
 	       (unsigned long long)deposited, (unsigned long long)withdrawn, (unsigned long long)attested,
 	       (unsigned long long)checks, (unsigned long long)atomic_load(&m->sim.n_pvalidate),
 	       (unsigned long long)atomic_load(&m->sim.n_rmpadjust), (unsigned long long)atomic_load(&m->sim.n_flush));
-	printf("protocol-stress: refused as already in state %llu, as registered %llu, as busy %llu\n",
+	printf("protocol-stress: refused as already in state %llu, as registered %llu, as busy %llu; %llu pages taken "
+	       "behind the core's back, %llu guest accesses faulted, %llu deposited pages lost\n",
 	       (unsigned long long)atomic_load(&c->st.refused_unchanged),
 	       (unsigned long long)atomic_load(&c->st.refused_registered),
-	       (unsigned long long)atomic_load(&c->st.refused_busy));
+	       (unsigned long long)atomic_load(&c->st.refused_busy), (unsigned long long)atomic_load(&m->sim.n_hv_flip),
+	       (unsigned long long)atomic_load(&c->st.guest_faults), (unsigned long long)atomic_load(&c->st.lost_pages));
 	printf("protocol-stress: %llu invariant violations (double PVALIDATE %llu, VMSA PVALIDATE %llu, SVSM memory "
 	       "touched %llu, unzeroed grants %llu, unflushed %llu, accessible VMSA %llu, state checks %llu)%s%s\n",
 	       (unsigned long long)v, (unsigned long long)atomic_load(&m->sim.v_double),
