@@ -5,10 +5,12 @@
 #include <stdbool.h>
 
 #include "arch/cpu.h"
+#include "arch/guest_access.h"
 #include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
+#include "platform.h"
 #include "protocol/proto.h"
 #include "protocol/proto_snp.h"
 #include "protocol/reqloop.h"
@@ -34,7 +36,11 @@ int guest_launch_relocate(struct launch_info *run)
 	uint64_t pa = alloc_page();
 	if (!pa)
 		return -1;
-	memcpy(phys_to_virt(pa), phys_to_virt(run->cpuid_page_gpa), PAGE_SIZE);
+	/* A launch page in guest RAM: the hypervisor could have taken it (guest_access.h). */
+	if (guest_copy(phys_to_virt(pa), phys_to_virt(run->cpuid_page_gpa), PAGE_SIZE)) {
+		free_page(pa);
+		return -1;
+	}
 	cpuid_copy_pa = pa;
 	run->cpuid_page_gpa = pa;
 	return 0;
@@ -71,7 +77,10 @@ static int give_page(uint64_t pa, const char *what)
 		pr_err("guest: PVALIDATE of %s page 0x%lx: %s", what, (unsigned long)pa, rmp_result_name(r));
 		return -1;
 	}
-	plat.zero(plat.ctx, pa, PAGE_SIZE);
+	if (!plat.zero(plat.ctx, pa, PAGE_SIZE)) {
+		pr_err("guest: %s page 0x%lx was taken away right after its validation", what, (unsigned long)pa);
+		return -1;
+	}
 	if (proto_mark_validated(&core, pa, PAGE_SIZE))
 		return -1;
 	r = plat.rmpadjust(plat.ctx, pa, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false);
@@ -120,8 +129,10 @@ static void take_back(uint64_t gpa, uint64_t len, bool wipe, const char *what)
 		if (seen || ntaken == sizeof(taken) / sizeof(taken[0]))
 			continue;
 		taken[ntaken++] = a;
-		if (wipe)
-			memset(phys_to_virt(a), 0, PAGE_SIZE);
+		/* If it cannot be wiped it is not validated any more; whoever validates it
+		 * next does so through the core, which zeroes it first (G3). */
+		if (wipe && !plat.zero(plat.ctx, a, PAGE_SIZE))
+			pr_warn("guest: %s page 0x%lx could not be wiped", what, (unsigned long)a);
 		enum rmp_result r = plat.pvalidate(plat.ctx, a, false, false);
 		if (r == RMP_OK)
 			pages_taken++;
@@ -222,8 +233,14 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		pr_err("guest: protocol core setup failed");
 		return -1;
 	}
-	if (li->env_info_gpa)
-		mem_shared = *(const volatile uint32_t *)phys_to_virt(li->env_info_gpa) & 1;
+	/* Launch pages are read with guest_copy (wherever the builder put them): a fault is
+	 * recovered like any guest access (arch/guest_access.h). */
+	uint32_t env = 0;
+	if (li->env_info_gpa && guest_copy(&env, phys_to_virt(li->env_info_gpa), sizeof(env))) {
+		pr_err("guest: the environment information page cannot be read");
+		return -1;
+	}
+	mem_shared = env & 1;
 
 	/* The firmware image: launch-validated page data. */
 	if (proto_mark_validated(&core, li->fw_gpa, li->fw_size))
@@ -242,14 +259,28 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	if (li->fw_cpuid_gpa && cpuid_copy_pa) {
 		if (give_range(li->fw_cpuid_gpa, PAGE_SIZE, "CPUID"))
 			return -1;
-		memcpy(phys_to_virt(li->fw_cpuid_gpa), phys_to_virt(cpuid_copy_pa), PAGE_SIZE);
+		if (!plat.write(plat.ctx, li->fw_cpuid_gpa, phys_to_virt(cpuid_copy_pa), PAGE_SIZE)) {
+			pr_err("guest: the firmware's CPUID page cannot be written");
+			return -1;
+		}
 	}
 	if (li->fw_secrets_gpa && li->secrets_page_gpa) {
 		if (give_range(li->fw_secrets_gpa, PAGE_SIZE, "secrets"))
 			return -1;
 		struct secrets_svsm_info si = { mm.region_gpa, mm.region_size, li->fw_caa_gpa,
 						SVSM_PROTOCOL_MAX_VERSION, PROTO_GUEST_VMPL };
-		secrets_page_for_guest(phys_to_virt(li->fw_secrets_gpa), phys_to_virt(li->secrets_page_gpa), &si);
+		static uint8_t in[SECRETS_PAGE_SIZE], out[SECRETS_PAGE_SIZE];
+		bool ok = !guest_copy(in, phys_to_virt(li->secrets_page_gpa), sizeof(in));
+		if (ok) {
+			secrets_page_for_guest(out, in, &si);
+			ok = plat.write(plat.ctx, li->fw_secrets_gpa, out, sizeof(out));
+		}
+		memset(in, 0, sizeof(in));
+		memset(out, 0, sizeof(out));
+		if (!ok) {
+			pr_err("guest: the secrets page cannot be copied for the firmware");
+			return -1;
+		}
 	}
 	if (give_range(li->fw_caa_gpa, PAGE_SIZE, "calling area"))
 		return -1;
@@ -286,11 +317,11 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	if (slot < 0)
 		return -1;
 	/* Nothing may log between building the GHCB request and its VMGEXIT. */
-	int rc = snp_ap_creation(cpu->ghcb, cpu->ghcb_gpa, SNP_AP_CREATE_ON_INIT, cpu->apic_id, PROTO_GUEST_VMPL,
-				 vmsa_pa, feats);
-	if (rc) {
-		pr_err("guest: the hypervisor refused the VMPL2 VMSA");
-		return -1;
+	unsigned term = snp_ap_creation(cpu->ghcb, cpu->ghcb_gpa, SNP_AP_CREATE_ON_INIT, cpu->apic_id,
+					PROTO_GUEST_VMPL, vmsa_pa, feats);
+	if (term) { /* the host cannot run a VMPL2 VMSA: say so (0/2), not as a general failure */
+		pr_err("guest: the hypervisor refused the VMPL2 VMSA (AP creation)");
+		ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, term);
 	}
 	plat.flush(plat.ctx, 0, ~0ull);
 	pr_info("guest: firmware 0x%lx-0x%lx at VMPL%u, %lu pages given, %lu launch pages handed back, "
@@ -311,11 +342,7 @@ int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 	int slot;
 	if (prepare(li, li_gpa, &v, &slot))
 		return -1;
-	for (;;) {
-		if (snp_run_vmpl(PROTO_GUEST_VMPL)) {
-			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
-			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
-		}
-		(void)reqloop_step(&core, (unsigned)slot, v);
-	}
+	for (;;)
+		if (platform_snp_run_vmpl(PROTO_GUEST_VMPL)) /* #HV events first; false: cancelled */
+			(void)reqloop_step(&core, (unsigned)slot, v);
 }

@@ -40,6 +40,13 @@ struct percpu {
 	void *ghcb;          /* SNP: this CPU's GHCB page (virtual), NULL natively */
 	uint64_t ghcb_gpa;
 	int in_vc;           /* SNP: a #VC is being handled (its GHCB exchange may be half done) */
+	void *hv_doorbell;   /* SNP with restricted injection: this CPU's #HV doorbell page */
+	uint64_t hv_count;   /* #HV exceptions taken */
+	/* Guest-memory accesses that faulted and were recovered (arch/guest_access.h). */
+	struct {
+		uint64_t count, last_error;
+		unsigned last_vector;
+	} guest_fault;
 };
 
 struct percpu *this_cpu(void);

@@ -20,6 +20,11 @@ bool platform_handle_vc(struct trap_frame *f)
 	return platform->handle_vc && platform->handle_vc(f);
 }
 
+bool platform_handle_hv(struct trap_frame *f)
+{
+	return platform->handle_hv && platform->handle_hv(f);
+}
+
 bool platform_can_print(void)
 {
 	return !platform->can_print || platform->can_print();

@@ -30,6 +30,8 @@ struct platform {
 	uint64_t (*pte_private_mask)(void);
 	/* Make pages of the core's page pool usable for a fresh mapping. */
 	bool (*handle_vc)(struct trap_frame *f);
+	/* #HV (restricted injection): true when handled (snp/hv_doorbell.h); NULL: never expected. */
+	bool (*handle_hv)(struct trap_frame *f);
 	const char *(*describe)(void);
 	/* Console output reaches the host now (SNP: only with a GHCB, outside #VC handling). */
 	bool (*can_print)(void);
@@ -41,11 +43,17 @@ extern const struct platform platform_native;
 extern const struct platform platform_snp;
 extern const struct platform *platform;
 
-/* SNP only, after mm_init(): registers the GHCB and lets console output flow. */
+/* SNP only, after mm_init(): registers the GHCB (and, with restricted injection, the #HV
+ * doorbell) and lets console output flow. */
 void platform_snp_late_init(const struct launch_info *li);
+/* SNP only: takes pending #HV events, then runs vmpl on this vCPU. true when the VMPL ran
+ * (its VMSA has a new exit to look at), false when the hand-over was cancelled by an event
+ * (call again). A #MC or a refused request ends the guest (GHCB termination). */
+bool platform_snp_run_vmpl(unsigned vmpl);
 
 void platform_select(uint32_t type, const struct launch_info *li);
 bool platform_handle_vc(struct trap_frame *f);
+bool platform_handle_hv(struct trap_frame *f);
 /* True when console output can reach the host (see struct platform.can_print). */
 bool platform_can_print(void);
 /*

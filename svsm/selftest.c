@@ -3,11 +3,14 @@
 #include "selftest.h"
 
 #include "arch/cpu.h"
+#include "arch/guest_access.h"
+#include "arch/vmpl_switch.h"
 #include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
 #include "protocol/proto_native.h"
+#include "snp/hv_doorbell.h"
 
 #define TEST_VA 0xFFFFC00000000000ull /* a PML4 slot nothing else uses */
 
@@ -119,6 +122,44 @@ static void test_page_tables(void)
 	free_page(pa);
 }
 
+/* The guest-memory accessors on this processor's own exceptions: a #PF inside them (the
+ * unmapped TEST_VA) comes back as -1 through the fixup range, as a #VC 0x404 does on SNP. */
+static void test_guest_access(void)
+{
+	struct percpu *cpu = this_cpu();
+	uint64_t before = cpu->guest_fault.count, word = 0x10;
+	uint8_t src[24], dst[24], byte = 7;
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 11 + 3);
+	int ok = guest_copy(dst, src, sizeof(src)) == 0 && !memcmp(dst, src, sizeof(src)) &&
+		 guest_zero(dst, 5) == 0 && dst[4] == 0 && dst[5] == src[5] && guest_xchg8(&byte, 9) == 7 && byte == 9 &&
+		 guest_or64(&word, 1) == 0 && guest_and64(&word, ~0x10ull) == 0 && word == 1 &&
+		 cpu->guest_fault.count == before;
+	check("guest accessors: copy, zero, exchange, and/or", ok);
+	void *bad = (void *)(uintptr_t)(TEST_VA + 0x40);
+	ok = guest_copy(dst, bad, 8) == -1 && guest_copy(bad, src, 8) == -1 && guest_zero(bad, 8) == -1 &&
+	     guest_xchg8(bad, 1) == -1 && guest_and64(bad, 0) == -1 && guest_or64(bad, 1) == -1 &&
+	     cpu->guest_fault.count == before + 6 && cpu->guest_fault.last_vector == 14;
+	check("guest accessors: a fault inside them is recovered (-1), not fatal", ok);
+}
+
+/* The Run VMPL window as the #HV handler sees it, on the real labels; and the switch itself
+ * with NoFurtherSignal set, which must cancel before it touches the GHCB MSR (so it runs
+ * natively too). */
+static void test_hv_window(void)
+{
+	const struct hvdb_window w = { (uint64_t)(uintptr_t)hv_window_start, (uint64_t)(uintptr_t)hv_window_end,
+				       (uint64_t)(uintptr_t)hv_window_cancel };
+	int ok = w.start < w.end && (w.cancel < w.start || w.cancel >= w.end) &&
+		 hvdb_trap_rip(w.start, &w) == w.cancel && hvdb_trap_rip(w.end - 1, &w) == w.cancel &&
+		 hvdb_trap_rip(w.end, &w) == w.end && hvdb_trap_rip(w.start - 1, &w) == w.start - 1;
+	check("#HV: an #HV in the Run VMPL window goes to its cancel exit, nowhere else", ok);
+	static struct hv_doorbell db;
+	db.events = HVDB_EV_NO_FURTHER_SIGNAL | 0x41;
+	check("#HV: Run VMPL with NoFurtherSignal set is cancelled before any request",
+	      snp_run_vmpl_window(&db, 2) == 0 && db.events == (HVDB_EV_NO_FURTHER_SIGNAL | 0x41));
+}
+
 static void test_exceptions(void)
 {
 	struct percpu *cpu = this_cpu();
@@ -153,6 +194,8 @@ int selftest_run(void)
 	test_heap();
 	test_page_tables();
 	test_exceptions();
+	test_guest_access();
+	test_hv_window();
 	proto_selftest_run(check); /* issue 6: the protocol through a simulated calling area */
 	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
 	return failures;

@@ -8,7 +8,7 @@
 #   $(B)/san/tools/mknativeimage   test image generator (tests/tools/mknativeimage.c)
 
 SVSM_OBJ := $(B)/svsm/obj
-SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console.c svsm/percpu.c \
+SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/guest_access.S svsm/arch/vmpl_switch.S svsm/arch/gdt.c svsm/arch/idt.c svsm/console.c svsm/percpu.c \
                    svsm/platform.c svsm/platform_native.c svsm/platform_snp.c svsm/selftest.c \
                    svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c \
                    svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \
@@ -23,7 +23,7 @@ SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
 SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
 # Request loop, guest VMSA / secrets page / Run VMPL / INVLPGB encodings (portable), and the SNP binding.
 REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
-               svsm/snp/tlb.c
+               svsm/snp/tlb.c svsm/snp/hv_doorbell.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
@@ -66,7 +66,7 @@ SVSM_HOST_SRC += $(SNP_GREQ_SRC)
 SVSM_HOST_SRC += $(REQLOOP_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
-SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps
+SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_hvdb
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)

@@ -10,6 +10,7 @@
 #include "../platform.h"
 #include "cpu.h"
 #include "gdt.h"
+#include "guest_access.h"
 
 extern const uint64_t exc_stub_table[32];
 
@@ -42,7 +43,8 @@ void idt_init(void)
 		uint64_t a = exc_stub_table[v];
 		idt[v].off0 = (uint16_t)a;
 		idt[v].sel = SEL_CODE64;
-		/* IST1 where the current stack cannot be trusted. */
+		/* IST1 where the current stack cannot be trusted. Not for #HV (28): it arrives in
+		 * ring 0 on a good stack, and may nest (snp/hv_doorbell.h). */
 		idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
 		idt[v].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
 		idt[v].off1 = (uint16_t)(a >> 16);
@@ -94,8 +96,28 @@ void fatal_frame(const struct trap_frame *f, const char *why)
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
 
+bool guest_access_fixup(struct trap_frame *f)
+{
+	uint64_t rip = f->rip;
+	if ((f->vector != 14 && f->vector != 29) || rip < (uint64_t)(uintptr_t)guest_access_begin ||
+	    rip >= (uint64_t)(uintptr_t)guest_access_end)
+		return false;
+	struct percpu *cpu = this_cpu();
+	if (cpu) {
+		cpu->guest_fault.count++;
+		cpu->guest_fault.last_vector = (unsigned)f->vector;
+		cpu->guest_fault.last_error = f->error_code;
+	}
+	f->rip = (uint64_t)(uintptr_t)guest_access_fault;
+	return true;
+}
+
 void exception_dispatch(struct trap_frame *f)
 {
+	/* Before everything else: the #VC handler would take a guest access it cannot
+	 * decode for a fatal error. */
+	if (guest_access_fixup(f))
+		return;
 	struct percpu *cpu = this_cpu();
 	if (cpu && cpu->expect.vector == (int)f->vector) {
 		cpu->expect.vector = -1;
@@ -106,6 +128,8 @@ void exception_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector == 29 && platform_handle_vc(f))
+		return;
+	if (f->vector == 28 && platform_handle_hv(f))
 		return;
 	fatal_frame(f, f->vector == 29 ? "unhandled #VC" : "unexpected exception");
 }

@@ -3,8 +3,11 @@
  * idt.h — the IDT and the exception path.
  *
  * Every exception reaches exception_dispatch() with a full register frame.
- * In order: a fault a self-test armed (percpu expect) resumes at its fixup;
+ * In order: a #PF or #VC raised by a guest-memory accessor resumes at the
+ * accessor's failure return (guest_access.h); a fault a self-test armed
+ * (percpu expect) resumes at its fixup;
  * #VC goes to the platform (SNP decodes and forwards it to the hypervisor);
+ * #HV goes to the platform (SNP with restricted injection: hv_doorbell.h);
  * anything else prints the vector name, error code, faulting address (RIP,
  * and CR2 for #PF) and every register, then ends the run through the
  * platform (QEMU test device: "crash" code) or halts.

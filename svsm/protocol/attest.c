@@ -109,19 +109,16 @@ static uint32_t build_manifest(const struct proto_core *c, int single, uint8_t *
 	return off;
 }
 
-/* Copies len bytes between the SVSM and pinned guest memory. */
+/* Copies len bytes between the SVSM and pinned guest memory; a page the SVSM cannot
+ * access (the hypervisor took it) is INVALID_ADDRESS. */
 static uint32_t guest_copy(struct proto_core *c, uint64_t gpa, void *buf, uint32_t len, bool to_guest)
 {
-	void *g;
-	uint32_t rc = proto_pin(c, gpa, len, to_guest, &g);
+	uint32_t rc = proto_pin(c, gpa, len);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	if (to_guest)
-		memcpy(g, buf, len);
-	else
-		memcpy(buf, g, len);
+	bool ok = to_guest ? proto_write(c, gpa, buf, len) : proto_read(c, gpa, buf, len);
 	proto_unpin(c, gpa, len);
-	return SVSM_SUCCESS;
+	return ok ? SVSM_SUCCESS : SVSM_ERR_INVALID_ADDRESS;
 }
 
 static bool page_crossing(uint64_t gpa, uint64_t len)

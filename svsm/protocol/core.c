@@ -44,25 +44,38 @@
  * guest's VMPL and every VMPL above it (1..PROTO_GUEST_VMPL). Hardware
  * results: CF = 1 without the ignore bit is 0x80001010; EAX != 0 from
  * PVALIDATE or RMPADJUST is 0x80001000 + EAX (FAIL_INPUT 1, FAIL_PERMISSION
- * 2, FAIL_SIZEMISMATCH 6); a code outside 0..15 is 0x80001011. The platform
- * hook reports outcomes as enum rmp_result, so an undefined code inside
- * 0..15 also comes out as 0x80001011 (the raw EAX does not cross the hook).
+ * 2, FAIL_INUSE 3, FAIL_SIZEMISMATCH 6); a code outside 0..15 is 0x80001011.
+ * The platform hook reports outcomes as enum rmp_result, so an undefined
+ * code inside 0..15 also comes out as 0x80001011 (the raw EAX does not cross
+ * the hook). FAIL_INUSE is the same 0x80001003 on every path that executes
+ * RMPADJUST (PVALIDATE's revoke and grant, CREATE_VCPU, DELETE_VCPU,
+ * DEPOSIT_MEM, WITHDRAW_MEM): the spec's "0x8000_1000 + return code", as
+ * AMD's linux-svsm (SVSM_ERR_PROTOCOL_BASE + ret, SVSM_ERR_PROTOCOL_FAIL_INUSE
+ * = 0x80001003) and COCONUT (SvsmResultCode::PROTOCOL_BASE(ret)) compute it.
  *
  * CREATE_VCPU (§6.3): RCX = VMSA gPA, RDX = calling-area gPA (both 4 KiB
  * aligned, else INVALID_PARAMETER), R8 = APIC ID (32 bits). A gPA that
  * conflicts with SVSM memory, an active VMSA or an active calling area (or
- * the two with each other) is INVALID_ADDRESS. Access of all VMPLs but 0 is
- * taken away before the VMSA is read (we leave the guest VMPL read access:
- * reading cannot tamper), then VMPL 0 or a VMPL below the caller's, EFER.SVME
- * clear, or SEV_FEATURES different from the startup vCPU's is
- * INVALID_PARAMETER. Narrower than the spec: only VMSAs for the guest's own
- * VMPL (PROTO_GUEST_VMPL) are accepted, as in COCONUT — a VMPL3 vCPU would
- * need a request loop for VMPL3. A duplicate APIC ID is INVALID_PARAMETER.
+ * the two with each other) is INVALID_ADDRESS. Write access of all VMPLs but
+ * 0 is taken away before the VMSA is read (the guest VMPL keeps read access
+ * while the fields are checked: reading cannot tamper), then VMPL 0 or a VMPL
+ * below the caller's, EFER.SVME clear, or SEV_FEATURES different from the
+ * startup vCPU's is INVALID_PARAMETER. Narrower than the spec: only VMSAs for
+ * the guest's own VMPL (PROTO_GUEST_VMPL) are accepted, as in COCONUT — a
+ * VMPL3 vCPU would need a request loop for VMPL3. A duplicate APIC ID is
+ * INVALID_PARAMETER. The RMPADJUST that sets the VMSA bit also takes the
+ * guest VMPL's read access: a VMSA page is accessible to no VMPL but 0 (as
+ * Linux's snp_set_vmsa() and COCONUT do for their own VMSAs; the guest has
+ * no business with the encrypted save area of a running vCPU), and the TLBs
+ * are flushed again.
  *
  * DELETE_VCPU (§6.4): RCX = VMSA gPA (4 KiB aligned). Not a known VMSA, or
  * the startup vCPU: INVALID_PARAMETER. EFER.SVME is cleared first; a VMSA
- * that is executing (cannot be stopped) is 0x80001003 (FAIL_INUSE). Then the
- * page becomes a normal page with full access for VMPL 1..PROTO_GUEST_VMPL.
+ * that is executing (cannot be stopped: a launch vCPU, or the RMPADJUST that
+ * clears the VMSA bit answers FAIL_INUSE because a vCPU runs on it) is
+ * 0x80001003 (FAIL_INUSE) with EFER.SVME set again and the vCPU still
+ * registered. Then the page becomes a normal page with full access for VMPL
+ * 1..PROTO_GUEST_VMPL.
  * The spec lets a vCPU delete itself (the call then never returns); that
  * needs the request loop to stop running the vCPU, which it does not do, so a
  * vCPU deleting itself gets BUSY (checked before the startup rule).
@@ -83,6 +96,22 @@
  * of 0. No register output. Each page is zeroed (G3) and granted full access
  * for VMPL 1..PROTO_GUEST_VMPL. Afterwards the startup vCPU's MEM_AVAILABLE
  * says whether deposited memory remains.
+ *
+ * Pages taken behind the SVSM's back (proto_platform.h, G6): every guest
+ * structure is read or written through the accessors, and an access that
+ * faults is INVALID_ADDRESS: a PVALIDATE / DEPOSIT_MEM list (before any
+ * entry is done when it is the list's header that fails), a VMSA whose
+ * fields CREATE_VCPU reads or whose EFER.SVME DELETE_VCPU clears (the vCPU
+ * stays registered), REMAP_CA's new area (the old one stays), WITHDRAW_MEM's
+ * list (nothing leaves the pool; each run's addresses are written before the
+ * run is handed over, the count after it), attestation buffers. The page the
+ * guest asked to validate may be taken between the PVALIDATE and the zeroing:
+ * the validation is undone, INVALID_ADDRESS. A deposited page taken so can no
+ * longer be zeroed: it stays the SVSM's and leaves the pool (st.lost_pages).
+ * RMPADJUST on a taken page answers FAIL_INPUT (0x80001001), except in a 4 KiB
+ * rescind, where it is what PVALIDATE's CF = 1 would be: the page is not
+ * validated, the tracker learns it (FAIL_UNCHANGED unless ignored), and the
+ * guest can validate it again — without a PVALIDATE on an unvalidated page.
  *
  * TLB: wherever a VMPL loses access (RMPADJUST) or a page is rescinded, the
  * platform's flush runs before the page is handed on and before its stripe
@@ -107,6 +136,7 @@ static uint32_t hw_err(enum rmp_result r)
 	case RMP_FAIL_INPUT: return SVSM_ERR_PVALIDATE_FAIL_INPUT;
 	case RMP_FAIL_PERMISSION: return SVSM_ERR_PVALIDATE_FAIL_PERMISSION;
 	case RMP_FAIL_SIZEMISMATCH: return SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH;
+	case RMP_FAIL_INUSE: return SVSM_ERR_CORE_FAIL_INUSE;
 	case RMP_FAIL_UNKNOWN: break;
 	}
 	return SVSM_ERR_PVALIDATE_FAIL_OTHER;
@@ -118,20 +148,25 @@ static void flush(struct proto_core *c, uint64_t gpa, uint64_t len)
 }
 
 /* RMPADJUST of one VMPL over a 4 KiB or 2 MiB range; a 2 MiB range the hypervisor
- * keeps as 4 KiB RMP entries is adjusted page by page. */
+ * keeps as 4 KiB RMP entries is adjusted page by page. A grant stops at the first page
+ * that fails; a revocation (perms 0) goes on over the other pages, so that a page the
+ * hypervisor took from the guest meanwhile does not leave its neighbours accessible.
+ * The first failure is returned. */
 static enum rmp_result adjust(struct proto_core *c, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
 			      bool vmsa)
 {
 	const struct proto_platform *p = c->plat;
-	enum rmp_result r = p->rmpadjust(p->ctx, gpa, huge, vmpl, perms, vmsa);
+	enum rmp_result r = p->rmpadjust(p->ctx, gpa, huge, vmpl, perms, vmsa), first = RMP_OK;
 	if (r != RMP_FAIL_SIZEMISMATCH || !huge)
 		return r;
 	for (uint64_t a = gpa; a < gpa + HUGE; a += PAGE) {
 		r = p->rmpadjust(p->ctx, a, false, vmpl, perms, vmsa);
-		if (r != RMP_OK)
-			return r;
+		if (r != RMP_OK && first == RMP_OK)
+			first = r;
+		if (r != RMP_OK && perms)
+			break;
 	}
-	return RMP_OK;
+	return first;
 }
 
 /* Full access for the guest's VMPL and every VMPL above it (spec §6.2). */
@@ -143,22 +178,33 @@ static enum rmp_result grant(struct proto_core *c, uint64_t gpa, bool huge)
 	return r;
 }
 
-/* No access for any VMPL but 0. The caller flushes, also when this fails half way. */
+/* No access for any VMPL but 0: every VMPL is tried, the first failure returned. The
+ * caller flushes, also when this fails half way. */
 static enum rmp_result revoke(struct proto_core *c, uint64_t gpa, bool huge)
 {
 	enum rmp_result r = RMP_OK;
-	for (unsigned v = 1; v <= 3 && r == RMP_OK; v++)
-		r = adjust(c, gpa, huge, v, 0, false);
+	for (unsigned v = 1; v <= 3; v++) {
+		enum rmp_result a = adjust(c, gpa, huge, v, 0, false);
+		if (r == RMP_OK)
+			r = a;
+	}
 	return r;
 }
 
 /* Gives a range whose access was (perhaps partly) taken away back to the guest, zeroed:
  * the guest gave up its content by asking to rescind or deposit it, and the SVSM may
- * have seen it in between. Stripe lock held, TLBs flushed since the revocation. */
+ * have seen it in between. Stripe lock held, TLBs flushed since the revocation. A page
+ * that cannot be zeroed any more (the hypervisor took it: no longer validated) is left
+ * alone — no VMPL can be granted an unvalidated page anyway. */
 static void give_back(struct proto_core *c, uint64_t gpa, bool huge)
 {
-	c->plat->zero(c->plat->ctx, gpa, huge ? HUGE : PAGE);
-	grant(c, gpa, huge);
+	if (proto_zero(c, gpa, huge ? HUGE : PAGE)) {
+		grant(c, gpa, huge);
+		return;
+	}
+	for (uint64_t a = gpa; huge && a < gpa + HUGE; a += PAGE)
+		if (proto_zero(c, a, PAGE))
+			grant(c, a, false);
 }
 
 /* Checks every page of [gpa, gpa+len) (one chunk; stripe lock held) may change hands:
@@ -188,7 +234,10 @@ static void undo_validate(struct proto_core *c, uint64_t gpa, bool huge)
 	const struct proto_platform *p = c->plat;
 	uint64_t len = huge ? HUGE : PAGE;
 	revoke(c, gpa, huge);
-	p->pvalidate(p->ctx, gpa, huge, false);
+	if (p->pvalidate(p->ctx, gpa, huge, false) == RMP_FAIL_SIZEMISMATCH && huge)
+		/* The hypervisor split the entry meanwhile (to take a page of it): 4 KiB steps. */
+		for (uint64_t a = gpa; a < gpa + len; a += PAGE)
+			p->pvalidate(p->ctx, a, false, false);
 	flush(c, gpa, len);
 	vs_set_valid(&c->vs, gpa, (unsigned)(len / PAGE), false);
 }
@@ -209,8 +258,12 @@ static uint32_t validate_locked(struct proto_core *c, uint64_t gpa, bool huge, b
 	}
 	if (r == RMP_UNCHANGED && !ignore_cf)
 		return SVSM_ERR_PVALIDATE_FAIL_UNCHANGED;
-	/* G3: the page may hold anything (an SVSM page remapped by the hypervisor). */
-	p->zero(p->ctx, gpa, len);
+	/* G3: the page may hold anything (an SVSM page remapped by the hypervisor). A fault:
+	 * the hypervisor took the page again right after the PVALIDATE. */
+	if (!proto_zero(c, gpa, len)) {
+		undo_validate(c, gpa, huge);
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
 	r = grant(c, gpa, huge);
 	if (r != RMP_OK) {
 		undo_validate(c, gpa, huge);
@@ -228,6 +281,12 @@ static uint32_t rescind_locked(struct proto_core *c, uint64_t gpa, bool huge, bo
 	enum rmp_result r = revoke(c, gpa, huge);
 	if (r == RMP_OK)
 		r = p->pvalidate(p->ctx, gpa, huge, false);
+	else if (r == RMP_FAIL_INPUT && !huge)
+		/* RMPADJUST refuses a page that is not validated: the hypervisor rescinded it
+		 * behind the SVSM's back (a page-state change the guest asked it for directly).
+		 * The tracker learns it, as from PVALIDATE's "unchanged", and the guest can
+		 * validate the page again; no PVALIDATE runs on it. */
+		r = RMP_UNCHANGED;
 	flush(c, gpa, len);
 	if (r == RMP_OK || r == RMP_UNCHANGED) {
 		vs_set_valid(&c->vs, gpa, (unsigned)(len / PAGE), false);
@@ -264,25 +323,28 @@ out:
 }
 
 /* Opens a PVALIDATE / DEPOSIT_MEM list at gpa (spec Tables 6, 7): 8-byte aligned, in one
- * page, 1 <= entries, next < entries. Pins the page; *n and *next are read once. */
-static uint32_t list_open(struct proto_core *c, uint64_t gpa, struct proto_list_hdr **h, unsigned *n,
-			  unsigned *next)
+ * page, 1 <= entries, next < entries. Pins the page; *n and *next are read once. A list
+ * page the SVSM cannot read (the hypervisor took it) is INVALID_ADDRESS. */
+static uint32_t list_open(struct proto_core *c, uint64_t gpa, unsigned *n, unsigned *next)
 {
 	if (gpa & 7)
 		return SVSM_ERR_INVALID_PARAMETER;
-	uint64_t rest = PAGE - (gpa & (PAGE - 1)), room = (rest - sizeof(**h)) / 8;
-	void *m;
-	uint32_t rc = proto_pin(c, gpa, rest, true, &m);
+	uint64_t rest = PAGE - (gpa & (PAGE - 1)), room = (rest - sizeof(struct proto_list_hdr)) / 8;
+	uint32_t rc = proto_pin(c, gpa, rest);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	*h = m;
 	/* Read once: the guest may rewrite the list while we work (TOCTOU). */
-	*n = __atomic_load_n(&(*h)->entries, __ATOMIC_RELAXED);
-	*next = __atomic_load_n(&(*h)->next, __ATOMIC_RELAXED);
-	if (*n == 0 || *n > room || *next >= *n) {
+	struct proto_list_hdr h;
+	if (!proto_read(c, gpa, &h, sizeof(h)))
+		rc = SVSM_ERR_INVALID_ADDRESS;
+	else if (h.entries == 0 || h.entries > room || h.next >= h.entries)
+		rc = SVSM_ERR_INVALID_PARAMETER;
+	if (rc != SVSM_SUCCESS) {
 		proto_unpin(c, gpa, rest);
-		return SVSM_ERR_INVALID_PARAMETER;
+		return rc;
 	}
+	*n = h.entries;
+	*next = h.next;
 	return SVSM_SUCCESS;
 }
 
@@ -291,14 +353,15 @@ static void list_close(struct proto_core *c, uint64_t gpa)
 	proto_unpin(c, gpa, PAGE - (gpa & (PAGE - 1)));
 }
 
-static uint64_t entry_at(struct proto_list_hdr *h, unsigned i)
+static bool entry_at(struct proto_core *c, uint64_t list, unsigned i, uint64_t *e)
 {
-	return __atomic_load_n((uint64_t *)(void *)(h + 1) + i, __ATOMIC_RELAXED);
+	return proto_read(c, list + sizeof(struct proto_list_hdr) + 8ull * i, e, 8);
 }
 
-static void set_next(struct proto_list_hdr *h, unsigned i)
+static bool set_next(struct proto_core *c, uint64_t list, unsigned i)
 {
-	__atomic_store_n(&h->next, (uint16_t)i, __ATOMIC_RELAXED);
+	uint16_t v = (uint16_t)i;
+	return proto_write(c, list + offsetof(struct proto_list_hdr, next), &v, 2);
 }
 
 /* Entry → address and size; false when the size or alignment is invalid or a reserved bit is set. */
@@ -312,14 +375,17 @@ static bool entry_decode(uint64_t e, uint64_t rsvd_mask, uint64_t *gpa, bool *hu
 
 static uint32_t core_pvalidate(struct proto_core *c, struct proto_regs *r)
 {
-	struct proto_list_hdr *h;
 	unsigned n, i;
-	uint32_t rc = list_open(c, r->rcx, &h, &n, &i);
+	uint32_t rc = list_open(c, r->rcx, &n, &i);
 	if (rc != SVSM_SUCCESS)
 		return rc;
 	for (; i < n; i++) {
-		uint64_t e = entry_at(h, i), gpa;
+		uint64_t e, gpa;
 		bool huge;
+		if (!entry_at(c, r->rcx, i, &e)) {
+			rc = SVSM_ERR_INVALID_ADDRESS;
+			break;
+		}
 		if (!entry_decode(e, PVAL_RSVD_MASK, &gpa, &huge)) {
 			rc = SVSM_ERR_INVALID_PARAMETER;
 			break;
@@ -328,7 +394,10 @@ static uint32_t core_pvalidate(struct proto_core *c, struct proto_regs *r)
 		rc = pvalidate_one(c, gpa, huge, e & PVAL_VALIDATE, e & PVAL_IGNORE_CF);
 		if (rc != SVSM_SUCCESS)
 			break;
-		set_next(h, i + 1);
+		if (!set_next(c, r->rcx, i + 1)) {
+			rc = SVSM_ERR_INVALID_ADDRESS;
+			break;
+		}
 	}
 	list_close(c, r->rcx);
 	return rc;
@@ -382,12 +451,12 @@ static uint32_t core_remap_ca(struct proto_core *c, unsigned slot, struct proto_
 	struct spinlock *l = proto_stripe_lock(c, caa);
 	proto_lock(c, l);
 	uint32_t rc = ca_ok(c, caa, slot);
-	struct proto_ca *ca = rc == SVSM_SUCCESS ? c->plat->map(c->plat->ctx, caa, sizeof(*ca)) : 0;
-	if (rc == SVSM_SUCCESS && !ca)
+	/* A pending flag left in the new area is not a call of this guest (spec §6.1). An
+	 * area the SVSM cannot write is refused before anything changes. */
+	uint8_t old;
+	if (rc == SVSM_SUCCESS && !proto_xchg8(c, caa + offsetof(struct proto_ca, call_pending), 0, &old))
 		rc = SVSM_ERR_INVALID_ADDRESS;
 	if (rc == SVSM_SUCCESS) {
-		/* A pending flag left in the new area is not a call of this guest (spec §6.1). */
-		__atomic_store_n(&ca->call_pending, 0, __ATOMIC_RELEASE);
 		proto_lock(c, &c->reg_lock);
 		c->vcpu[slot].caa = caa; /* the old area is released */
 		spin_unlock(&c->reg_lock);
@@ -399,13 +468,12 @@ static uint32_t core_remap_ca(struct proto_core *c, unsigned slot, struct proto_
 /* The VMSA page (stripe locks held, access taken away and flushed) passes the spec's checks. */
 static uint32_t vmsa_ok(struct proto_core *c, uint64_t vmsa)
 {
-	const uint8_t *v = c->plat->map(c->plat->ctx, vmsa, PAGE);
-	if (!v)
-		return SVSM_ERR_INVALID_ADDRESS;
 	uint64_t efer, feat;
-	memcpy(&efer, v + VMSA_OFF_EFER, 8);
-	memcpy(&feat, v + VMSA_OFF_SEV_FEATURES, 8);
-	if (v[VMSA_OFF_VMPL] != PROTO_GUEST_VMPL || !(efer & EFER_SVME) || feat != c->sev_features)
+	uint8_t vmpl;
+	if (!proto_read(c, vmsa + VMSA_OFF_VMPL, &vmpl, 1) || !proto_read(c, vmsa + VMSA_OFF_EFER, &efer, 8) ||
+	    !proto_read(c, vmsa + VMSA_OFF_SEV_FEATURES, &feat, 8))
+		return SVSM_ERR_INVALID_ADDRESS;
+	if (vmpl != PROTO_GUEST_VMPL || !(efer & EFER_SVME) || feat != c->sev_features)
 		return SVSM_ERR_INVALID_PARAMETER;
 	return SVSM_SUCCESS;
 }
@@ -456,7 +524,9 @@ static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
 	flush(c, vmsa, PAGE);
 	rc = a != RMP_OK ? hw_err(a) : vmsa_ok(c, vmsa);
 	if (rc == SVSM_SUCCESS) {
-		a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+		/* VMSA bit and the guest's last (read) access in one instruction. */
+		a = p->rmpadjust(p->ctx, vmsa, false, PROTO_GUEST_VMPL, 0, true);
+		flush(c, vmsa, PAGE);
 		rc = hw_err(a);
 	}
 	if (rc != SVSM_SUCCESS) {
@@ -473,14 +543,7 @@ static uint32_t core_create_vcpu(struct proto_core *c, struct proto_regs *r)
  * clear cannot be entered (spec §6.4). */
 static bool vmsa_set_svme(struct proto_core *c, uint64_t vmsa, bool on)
 {
-	uint64_t *efer = c->plat->map(c->plat->ctx, vmsa + VMSA_OFF_EFER, 8);
-	if (!efer)
-		return false;
-	if (on)
-		__atomic_fetch_or(efer, EFER_SVME, __ATOMIC_SEQ_CST);
-	else
-		__atomic_fetch_and(efer, ~EFER_SVME, __ATOMIC_SEQ_CST);
-	return true;
+	return proto_update64(c, vmsa + VMSA_OFF_EFER, on ? 0 : EFER_SVME, on ? EFER_SVME : 0);
 }
 
 static uint32_t core_delete_vcpu(struct proto_core *c, unsigned self, struct proto_regs *r)
@@ -551,15 +614,18 @@ static uint32_t deposit_one(struct proto_core *c, uint64_t gpa, bool huge)
 
 static uint32_t core_deposit(struct proto_core *c, struct proto_regs *r)
 {
-	struct proto_list_hdr *h;
 	unsigned n, i;
-	uint32_t rc = list_open(c, r->rcx, &h, &n, &i);
+	uint32_t rc = list_open(c, r->rcx, &n, &i);
 	if (rc != SVSM_SUCCESS)
 		return rc;
 	for (; i < n; i++) {
-		uint64_t gpa;
+		uint64_t e, gpa;
 		bool huge;
-		if (!entry_decode(entry_at(h, i), DEPOSIT_RSVD_MASK, &gpa, &huge)) {
+		if (!entry_at(c, r->rcx, i, &e)) {
+			rc = SVSM_ERR_INVALID_ADDRESS;
+			break;
+		}
+		if (!entry_decode(e, DEPOSIT_RSVD_MASK, &gpa, &huge)) {
 			rc = SVSM_ERR_INVALID_PARAMETER;
 			break;
 		}
@@ -580,7 +646,10 @@ static uint32_t core_deposit(struct proto_core *c, struct proto_regs *r)
 		spin_unlock(&c->pool_lock);
 		if (rc != SVSM_SUCCESS)
 			break;
-		set_next(h, i + 1);
+		if (!set_next(c, r->rcx, i + 1)) {
+			rc = SVSM_ERR_INVALID_ADDRESS;
+			break;
+		}
 	}
 	list_close(c, r->rcx);
 	return rc;
@@ -615,33 +684,49 @@ static void update_mem_available(struct proto_core *c)
 	bool have = c->startup_slot >= 0 && c->vcpu[c->startup_slot].used;
 	uint64_t caa = have ? c->vcpu[c->startup_slot].caa : 0;
 	spin_unlock(&c->reg_lock);
-	/* A registered calling area stays validated guest memory: mapping it is safe. */
-	struct proto_ca *ca = have ? c->plat->map(c->plat->ctx, caa, sizeof(*ca)) : 0;
-	if (ca)
-		__atomic_store_n(&ca->mem_available, more, __ATOMIC_RELEASE);
+	/* Best effort: a calling area the hypervisor took from the guest just misses it. */
+	if (have)
+		(void)proto_write(c, caa + offsetof(struct proto_ca, mem_available), &more, 1);
 }
 
-/* Hands k pooled pages from first (one chunk) back to the guest: zeroed, granted, not owned. */
+/* Puts k pooled-out pages from first back into the pool if there is room, else they stay
+ * owned and unused, which is safe. */
+static void pool_put(struct proto_core *c, uint64_t first, unsigned k)
+{
+	proto_lock(c, &c->pool_lock);
+	if (c->pool_n + c->pool_reserved < PROTO_POOL_MAX)
+		c->pool[c->pool_n++] = first | (k - 1);
+	spin_unlock(&c->pool_lock);
+}
+
+/* Hands k pooled pages from first (one chunk) back to the guest: zeroed, granted, not owned.
+ * A page the SVSM cannot zero any more (the hypervisor took it) is lost: it stays owned and
+ * leaves the pool, the rest of the run goes back to the pool, INVALID_ADDRESS. */
 static uint32_t withdraw_run(struct proto_core *c, uint64_t first, unsigned k)
 {
 	struct spinlock *l = proto_stripe_lock(c, first);
 	proto_lock(c, l);
-	c->plat->zero(c->plat->ctx, first, k * PAGE); /* G3: SVSM data never reaches the guest */
+	if (!proto_zero(c, first, k * PAGE)) { /* G3: SVSM data never reaches the guest */
+		for (unsigned j = 0; j < k; j++) {
+			if (proto_zero(c, first + j * PAGE, PAGE))
+				pool_put(c, first + j * PAGE, 1);
+			else
+				atomic_fetch_add(&c->st.lost_pages, 1);
+		}
+		spin_unlock(l);
+		return SVSM_ERR_INVALID_ADDRESS;
+	}
 	enum rmp_result a = RMP_OK;
 	for (unsigned j = 0; j < k && a == RMP_OK; j++)
 		a = grant(c, first + j * PAGE, false);
 	if (a == RMP_OK) {
 		vs_set_owned(&c->vs, first, k, false);
 	} else {
-		/* Still the SVSM's: shut it again and return it to the pool if there is room
-		 * (else it stays owned and unused, which is safe). */
+		/* Still the SVSM's: shut it again and return it to the pool. */
 		for (unsigned j = 0; j < k; j++)
 			revoke(c, first + j * PAGE, false);
 		flush(c, first, k * PAGE);
-		proto_lock(c, &c->pool_lock);
-		if (c->pool_n + c->pool_reserved < PROTO_POOL_MAX)
-			c->pool[c->pool_n++] = first | (k - 1);
-		spin_unlock(&c->pool_lock);
+		pool_put(c, first, k);
 	}
 	spin_unlock(l);
 	return hw_err(a);
@@ -655,19 +740,36 @@ static uint32_t core_withdraw(struct proto_core *c, struct proto_regs *r)
 	unsigned room = (unsigned)((rest - sizeof(struct proto_list_hdr)) / 8);
 	if (!room)
 		return SVSM_ERR_INVALID_PARAMETER;
-	void *m;
-	uint32_t rc = proto_pin(c, gpa, rest, true, &m);
+	uint32_t rc = proto_pin(c, gpa, rest);
 	if (rc != SVSM_SUCCESS)
 		return rc;
-	struct proto_list_hdr *h = m;
-	uint64_t *out = (uint64_t *)(void *)(h + 1), first = 0;
-	unsigned got = 0, k;
+	/* A list the SVSM cannot write is refused before a page leaves the pool; then each
+	 * run's addresses are written before the run is handed over (a list lost meanwhile
+	 * puts the run back), and the count after it, so the list never claims a page the
+	 * guest did not get. */
+	uint16_t got = 0;
+	if (!proto_write(c, gpa, &got, 2))
+		rc = SVSM_ERR_INVALID_ADDRESS;
+	uint64_t first = 0;
+	unsigned k;
 	while (rc == SVSM_SUCCESS && got < room && (k = pool_take(c, room - got, &first)) != 0) {
+		bool ok = true;
+		for (unsigned j = 0; ok && j < k; j++) {
+			uint64_t a = first + j * PAGE;
+			ok = proto_write(c, gpa + sizeof(struct proto_list_hdr) + 8ull * (got + j), &a, 8);
+		}
+		if (!ok) {
+			pool_put(c, first, k);
+			rc = SVSM_ERR_INVALID_ADDRESS;
+			break;
+		}
 		rc = withdraw_run(c, first, k);
-		for (unsigned j = 0; rc == SVSM_SUCCESS && j < k; j++)
-			__atomic_store_n(&out[got++], first + j * PAGE, __ATOMIC_RELAXED);
+		if (rc != SVSM_SUCCESS)
+			break;
+		got = (uint16_t)(got + k);
+		if (!proto_write(c, gpa, &got, 2))
+			rc = SVSM_ERR_INVALID_ADDRESS;
 	}
-	__atomic_store_n(&h->entries, (uint16_t)got, __ATOMIC_RELAXED);
 	proto_unpin(c, gpa, rest);
 	update_mem_available(c);
 	return rc;

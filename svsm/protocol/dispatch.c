@@ -60,19 +60,20 @@ bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs
 {
 	if (slot >= PROTO_MAX_VCPUS)
 		return false;
-	/* Our own CA cannot move under us: only this vCPU's REMAP_CA changes it, and a
-	 * registered CA page cannot be invalidated, so the mapping stays good. */
+	/* Our own CA cannot move under us: only this vCPU's REMAP_CA changes it, and the
+	 * guest cannot invalidate a registered CA page through the SVSM. The hypervisor can
+	 * take it (a page-state change the guest asked it for directly): the exchange then
+	 * faults, and a call nobody can see is no call — registers and flag stay as they are. */
 	proto_lock(c, &c->reg_lock);
 	bool used = c->vcpu[slot].used;
 	uint64_t caa = c->vcpu[slot].caa;
 	spin_unlock(&c->reg_lock);
 	if (!used)
 		return false;
-	struct proto_ca *ca = c->plat->map(c->plat->ctx, caa, sizeof(*ca));
 	/* Exchange, not read-then-write: one pending flag is one call, even if the
 	 * guest writes the flag concurrently. */
-	uint8_t pending = ca ? __atomic_exchange_n(&ca->call_pending, 0, __ATOMIC_ACQ_REL) : 0;
-	if (!pending)
+	uint8_t pending = 0;
+	if (!proto_xchg8(c, caa + offsetof(struct proto_ca, call_pending), 0, &pending) || !pending)
 		return false;
 	if (pending != 1)
 		r->rax = SVSM_ERR_INVALID_FORMAT; /* a reserved value: answered, not dispatched */

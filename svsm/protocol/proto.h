@@ -24,7 +24,14 @@
  * ==== Guarantees (the reason this file exists) ====
  *  G1 no page is ever PVALIDATEd into the state it already has: the tracker
  *     is consulted and updated under the same lock as the instruction;
- *  G2 the tracker always equals the RMP's validated bit for guest memory;
+ *  G2 the tracker always equals the RMP's validated bit for guest memory,
+ *     except for a page the hypervisor took behind the SVSM's back (its
+ *     RMPUPDATE; the SVSM cannot see it): the tracker may still say
+ *     "validated" there until a rescind through the SVSM finds out;
+ *  G6 guest memory is only touched through the platform's accessors: a page
+ *     taken behind the SVSM's back makes the call fail (INVALID_ADDRESS, or
+ *     the hardware's code where an RMPADJUST meets it) with nothing changed,
+ *     never kills the SVSM with #VC 0x404;
  *  G3 a page the guest gains access to is zeroed first (validation by the
  *     guest, WITHDRAW_MEM), so SVSM data never leaks;
  *  G4 a registered VMSA or calling area, a page pinned by a call in flight,
@@ -87,8 +94,9 @@
 #define SVSM_ERR_INVALID_REQUEST           0x80000006u
 #define SVSM_ERR_BUSY                      0x80000007u
 /* Protocol-specific codes. Core: PVALIDATE / RMPADJUST failures are the base + EAX
- * (spec §6.2), CF = 1 is 0x80001010, any other outcome 0x80001011; DELETE_VCPU of an
- * executing VMSA is 0x80001003 (§6.4). Attestation: the SNP report request failed
+ * (spec §6.2), CF = 1 is 0x80001010, any other outcome 0x80001011; RMPADJUST's
+ * FAIL_INUSE (3) is 0x80001003 wherever it happens, which is also DELETE_VCPU's answer
+ * for an executing VMSA (§6.4; AMD linux-svsm SVSM_ERR_PROTOCOL_FAIL_INUSE). Attestation: the SNP report request failed
  * (the base itself; the SINGLE_SERVICE_EX proposal for the spec, the AMD SVSM). */
 #define SVSM_ERR_PROTOCOL_BASE             0x80001000u
 #define SVSM_ERR_PVALIDATE_FAIL_INPUT      0x80001001u
@@ -96,7 +104,7 @@
 #define SVSM_ERR_PVALIDATE_FAIL_SIZEMISMATCH 0x80001006u
 #define SVSM_ERR_PVALIDATE_FAIL_UNCHANGED  0x80001010u
 #define SVSM_ERR_PVALIDATE_FAIL_OTHER      0x80001011u
-#define SVSM_ERR_CORE_FAIL_INUSE           0x80001003u
+#define SVSM_ERR_CORE_FAIL_INUSE           0x80001003u /* RMPADJUST FAIL_INUSE (3), on every path */
 #define SVSM_ERR_ATTEST_FAIL_SNP           0x80001000u
 
 #define SVSM_CORE_PROTOCOL   0u
@@ -174,6 +182,8 @@ struct proto_service {
 
 struct proto_stats {
 	_Atomic uint64_t calls, pvalidate_entries, refused_unchanged, refused_registered, refused_busy;
+	_Atomic uint64_t guest_faults; /* guest-memory accesses that faulted (a page taken behind our back) */
+	_Atomic uint64_t lost_pages;   /* deposited pages the hypervisor took: owned for good, out of the pool */
 };
 
 struct proto_core {
@@ -230,9 +240,19 @@ void proto_lock(struct proto_core *c, struct spinlock *l);
 uint32_t proto_core_call(struct proto_core *c, unsigned slot, uint32_t call, struct proto_regs *r);
 uint32_t proto_attest_call(struct proto_core *c, uint32_t call, struct proto_regs *r);
 /* Pins [gpa, gpa+len) (at most 8 pages) for the SVSM to read/write: each page must be
- * validated guest memory, not deposited, not a VMSA. Returns SVSM_SUCCESS or an error;
- * on success *p points at the memory and proto_unpin must follow. */
-uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len, bool writable, void **p);
+ * validated guest memory (as far as the tracker knows), not deposited, not a VMSA.
+ * Returns SVSM_SUCCESS or an error; on success proto_unpin must follow. A pin keeps the
+ * guest's own calls from invalidating the pages meanwhile; it cannot stop the hypervisor,
+ * so every access still goes through the accessors below. */
+uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len);
 void proto_unpin(struct proto_core *c, uint64_t gpa, uint64_t len);
+/* The platform's guest-memory accessors (proto_platform.h), counting faults in
+ * st.guest_faults. false: the access faulted, the caller answers INVALID_ADDRESS (or, where
+ * there is no call to answer, leaves things as they are). */
+bool proto_read(struct proto_core *c, uint64_t gpa, void *dst, uint64_t len);
+bool proto_write(struct proto_core *c, uint64_t gpa, const void *src, uint64_t len);
+bool proto_zero(struct proto_core *c, uint64_t gpa, uint64_t len);
+bool proto_xchg8(struct proto_core *c, uint64_t gpa, uint8_t v, uint8_t *old);
+bool proto_update64(struct proto_core *c, uint64_t gpa, uint64_t clear, uint64_t set);
 
 #endif

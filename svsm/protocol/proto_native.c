@@ -16,14 +16,29 @@ static enum rmp_result n_rmpadjust(void *ctx, uint64_t gpa, bool huge, unsigned 
 	return rmp_sim_rmpadjust(ctx, gpa, huge, vmpl, perms, vmsa);
 }
 
-static void *n_map(void *ctx, uint64_t gpa, uint64_t len)
+static bool n_read(void *ctx, uint64_t gpa, void *dst, uint64_t len)
 {
-	return rmp_sim_map(ctx, gpa, len);
+	return rmp_sim_read(ctx, gpa, dst, len);
 }
 
-static void n_zero(void *ctx, uint64_t gpa, uint64_t len)
+static bool n_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
-	rmp_sim_zero(ctx, gpa, len);
+	return rmp_sim_write(ctx, gpa, src, len);
+}
+
+static bool n_zero(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return rmp_sim_zero(ctx, gpa, len);
+}
+
+static bool n_xchg8(void *ctx, uint64_t gpa, uint8_t v, uint8_t *old)
+{
+	return rmp_sim_xchg8(ctx, gpa, v, old);
+}
+
+static bool n_update64(void *ctx, uint64_t gpa, uint64_t clear, uint64_t set)
+{
+	return rmp_sim_update64(ctx, gpa, clear, set);
 }
 
 /* No PSP natively: a report-shaped buffer (version 2, REPORT_DATA at 0x50), 1184 bytes. */
@@ -53,8 +68,8 @@ int proto_native_init(struct rmp_sim *sim, struct proto_platform *plat, uint64_t
 	if (!mem || !pg || !large)
 		return -1;
 	rmp_sim_init(sim, base, npages, mem, pg, large);
-	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_map, n_zero, n_report, proto_kmem_alloc,
-					 proto_kmem_free, proto_kmem_relax, n_flush };
+	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_read, n_write, n_zero, n_xchg8, n_update64,
+					 n_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, n_flush };
 	return 0;
 }
 

@@ -69,7 +69,7 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	int ok = !proto_init(&core, &plat, &base, &size, 1, 1);
 	rmp_sim_prevalidate(&sim, SIM_BASE, 16, PROTO_GUEST_VMPL, RMP_PERM_ALL);
 	ok = ok && !proto_mark_validated(&core, SIM_BASE, 16 * 4096);
-	ok = ok && rmp_sim_rmpadjust(&sim, VMSA, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true) == RMP_OK;
+	ok = ok && rmp_sim_rmpadjust(&sim, VMSA, false, PROTO_GUEST_VMPL, 0, true) == RMP_OK;
 	ok = ok && proto_add_boot_vcpu(&core, VMSA, CA, 0) == 0;
 	rmp_sim_flush(&sim, VMSA, 4096); /* the launch flushes once after its RMPADJUSTs */
 	struct igvm_sev_vmsa *gv = rmp_sim_map(&sim, VMSA, sizeof(*gv));

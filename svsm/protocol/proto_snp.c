@@ -5,6 +5,7 @@
 #include "proto_kmem.h"
 
 #include "../arch/cpu.h"
+#include "../arch/guest_access.h"
 #include "../lib/string.h"
 #include "../mm/mm.h"
 #include "../percpu.h"
@@ -41,15 +42,40 @@ static enum rmp_result s_rmpadjust(void *ctx, uint64_t gpa, bool huge, unsigned 
 	return rmpadjust(va_of(gpa), huge ? RMP_PAGE_2M : RMP_PAGE_4K, rmpadjust_attrs(vmpl, perms, vmsa), 0);
 }
 
-static void *s_map(void *ctx, uint64_t gpa, uint64_t len)
+/* Guest memory only through arch/guest_access.h: a page the hypervisor took behind our
+ * back faults (#VC 0x404), the fault is recovered and the access reports false. */
+static bool s_read(void *ctx, uint64_t gpa, void *dst, uint64_t len)
 {
-	return in_ranges(ctx, gpa, len) ? phys_to_virt(gpa) : 0;
+	return in_ranges(ctx, gpa, len) && guest_copy(dst, phys_to_virt(gpa), len) == 0;
 }
 
-static void s_zero(void *ctx, uint64_t gpa, uint64_t len)
+static bool s_write(void *ctx, uint64_t gpa, const void *src, uint64_t len)
 {
-	if (in_ranges(ctx, gpa, len))
-		memset(phys_to_virt(gpa), 0, len);
+	return in_ranges(ctx, gpa, len) && guest_copy(phys_to_virt(gpa), src, len) == 0;
+}
+
+static bool s_zero(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return in_ranges(ctx, gpa, len) && guest_zero(phys_to_virt(gpa), len) == 0;
+}
+
+static bool s_xchg8(void *ctx, uint64_t gpa, uint8_t v, uint8_t *old)
+{
+	if (!in_ranges(ctx, gpa, 1))
+		return false;
+	int r = guest_xchg8(phys_to_virt(gpa), v);
+	if (r < 0)
+		return false;
+	*old = (uint8_t)r;
+	return true;
+}
+
+static bool s_update64(void *ctx, uint64_t gpa, uint64_t clear, uint64_t set)
+{
+	if ((gpa & 7) || !in_ranges(ctx, gpa, 8))
+		return false;
+	uint64_t *p = phys_to_virt(gpa);
+	return (!clear || guest_and64(p, ~clear) == 0) && (!set || guest_or64(p, set) == 0);
 }
 
 static int s_report(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t cap, uint32_t *len)
@@ -123,8 +149,8 @@ int proto_snp_init(struct proto_snp *s, struct proto_platform *plat, const uint6
 	uint32_t r[4];
 	cpuid(0x80000008u, 0, r); /* served from the PSP-checked CPUID page by the #VC handler */
 	s->invlpgb = invlpgb_supported(r[1]) && invlpgb_works();
-	*plat = (struct proto_platform){ s, s_pvalidate, s_rmpadjust, s_map, s_zero, s_report, proto_kmem_alloc,
-					 proto_kmem_free, proto_kmem_relax, s_flush };
+	*plat = (struct proto_platform){ s, s_pvalidate, s_rmpadjust, s_read, s_write, s_zero, s_xchg8, s_update64,
+					 s_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, s_flush };
 	return 0;
 }
 

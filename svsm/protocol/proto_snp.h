@@ -7,10 +7,11 @@
  *                          2 MiB pages at DMAP_BASE + pa (mm.h), so a 2 MiB
  *                          aligned GPA has a 2 MiB aligned address, which is
  *                          what the instructions need for a 2 MiB entry.
- *   map                    the direct map, only for ranges inside the guest
- *                          memory given at init (never SVSM memory, never a
- *                          hole the direct map may not cover).
- *   zero                   memset through the direct map.
+ *   read / write / zero /  the accessors of arch/guest_access.h on the direct
+ *   xchg8 / update64       map, only for ranges inside the guest memory given
+ *                          at init (never SVSM memory, never a hole the direct
+ *                          map may not cover); a #VC or #PF they raise (a page
+ *                          the hypervisor took) is recovered and reported.
  *   report                 snp_report() (snp/guest_req.h): VMPL0 report via
  *                          the PSP.
  *   alloc / free           page pool for page-sized and larger blocks, heap

@@ -44,8 +44,8 @@ int proto_init(struct proto_core *c, const struct proto_platform *plat, const ui
 	if (n > PROTO_MAX_RANGES)
 		return -1;
 	/* A missing flush would silently leave stale TLB entries (G5): refuse the platform. */
-	if (!plat->pvalidate || !plat->rmpadjust || !plat->map || !plat->zero || !plat->report || !plat->alloc ||
-	    !plat->free || !plat->flush)
+	if (!plat->pvalidate || !plat->rmpadjust || !plat->read || !plat->write || !plat->zero || !plat->xchg8 ||
+	    !plat->update64 || !plat->report || !plat->alloc || !plat->free || !plat->flush)
 		return -1;
 	uint64_t limit = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -145,9 +145,8 @@ bool proto_page_registered(struct proto_core *c, uint64_t page, bool *is_vmsa)
 	return r;
 }
 
-uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len, bool writable, void **p)
+uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len)
 {
-	(void)writable;
 	if (!len || !proto_in_guest(c, gpa, len))
 		return SVSM_ERR_INVALID_ADDRESS;
 	uint64_t first = gpa & ~(PAGE - 1), last = (gpa + len - 1) & ~(PAGE - 1);
@@ -188,17 +187,41 @@ uint32_t proto_pin(struct proto_core *c, uint64_t gpa, uint64_t len, bool writab
 		if (rc != SVSM_SUCCESS)
 			break;
 	}
-	if (rc != SVSM_SUCCESS) {
-		if (page > first)
-			proto_unpin(c, first, page - first);
-		return rc;
-	}
-	*p = c->plat->map(c->plat->ctx, gpa, len);
-	if (!*p) {
-		proto_unpin(c, gpa, len);
-		return SVSM_ERR_INVALID_ADDRESS;
-	}
-	return SVSM_SUCCESS;
+	if (rc != SVSM_SUCCESS && page > first)
+		proto_unpin(c, first, page - first);
+	return rc;
+}
+
+static bool counted(struct proto_core *c, bool ok)
+{
+	if (!ok)
+		atomic_fetch_add(&c->st.guest_faults, 1);
+	return ok;
+}
+
+bool proto_read(struct proto_core *c, uint64_t gpa, void *dst, uint64_t len)
+{
+	return counted(c, c->plat->read(c->plat->ctx, gpa, dst, len));
+}
+
+bool proto_write(struct proto_core *c, uint64_t gpa, const void *src, uint64_t len)
+{
+	return counted(c, c->plat->write(c->plat->ctx, gpa, src, len));
+}
+
+bool proto_zero(struct proto_core *c, uint64_t gpa, uint64_t len)
+{
+	return counted(c, c->plat->zero(c->plat->ctx, gpa, len));
+}
+
+bool proto_xchg8(struct proto_core *c, uint64_t gpa, uint8_t v, uint8_t *old)
+{
+	return counted(c, c->plat->xchg8(c->plat->ctx, gpa, v, old));
+}
+
+bool proto_update64(struct proto_core *c, uint64_t gpa, uint64_t clear, uint64_t set)
+{
+	return counted(c, c->plat->update64(c->plat->ctx, gpa, clear, set));
 }
 
 void proto_unpin(struct proto_core *c, uint64_t gpa, uint64_t len)

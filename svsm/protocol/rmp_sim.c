@@ -19,9 +19,12 @@ static void clear_counters(struct rmp_sim *s)
 	atomic_init(&s->v_svsm, 0);
 	atomic_init(&s->v_unzeroed, 0);
 	atomic_init(&s->v_unflushed, 0);
+	atomic_init(&s->v_vmsa_access, 0);
 	atomic_init(&s->n_pvalidate, 0);
 	atomic_init(&s->n_rmpadjust, 0);
 	atomic_init(&s->n_flush, 0);
+	atomic_init(&s->n_fault, 0);
+	atomic_init(&s->n_hv_flip, 0);
 }
 
 static void clear_pages(struct rmp_sim *s)
@@ -137,6 +140,9 @@ static enum rmp_result instr_begin(struct rmp_sim *s, uint64_t gpa, bool huge, u
 	*first = idx(s, gpa);
 	if (touches_svsm(s, gpa, *n * PAGE))
 		atomic_fetch_add(&s->v_svsm, 1);
+	/* A shared page: the hypervisor's #NPF handler makes it private (not validated). */
+	for (uint64_t i = *first; i < *first + *n; i++)
+		s->pg[i].shared = 0;
 	return RMP_OK;
 }
 
@@ -153,7 +159,10 @@ enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bo
 			atomic_fetch_add(&s->v_vmsa, 1);
 	/* A 2 MiB entry has one state; a 4 KiB entry is its own. */
 	if (s->pg[first].valid == validate) {
-		atomic_fetch_add(&s->v_double, 1);
+		/* Only the core's own history counts: a page the hypervisor flipped behind its
+		 * back may meet a PVALIDATE the core could not know to be redundant. */
+		if (!s->pg[first].hv_flipped)
+			atomic_fetch_add(&s->v_double, 1);
 		r = RMP_UNCHANGED;
 		goto out;
 	}
@@ -163,6 +172,8 @@ enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bo
 			atomic_fetch_add(&s->v_unflushed, 1);
 		p->valid = validate;
 		p->secret = 1;
+		if (validate)
+			p->hv_flipped = 0; /* the core knows its state again */
 		if (!validate) {
 			/* The hypervisor may now do anything with it: junk, as at init (so not dirty). */
 			memset(s->mem + i * PAGE, JUNK, PAGE);
@@ -190,6 +201,11 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 		r = RMP_FAIL_INPUT;
 		goto out;
 	}
+	for (uint64_t i = first; i < first + n; i++)
+		if (s->pg[i].inuse) {
+			r = RMP_FAIL_INUSE;
+			goto out;
+		}
 	for (uint64_t i = first; i < first + n; i++) {
 		struct rmp_sim_page *p = &s->pg[i];
 		bool had = p->perm[1] | p->perm[2] | p->perm[3];
@@ -203,10 +219,21 @@ enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, un
 		p->vmsa = vmsa;
 		if (!(p->perm[1] | p->perm[2] | p->perm[3]) && !vmsa)
 			p->secret = 1; /* only the SVSM sees it now: it may hold SVSM data */
+		if (p->vmsa && (p->perm[1] | p->perm[2] | p->perm[3]))
+			atomic_fetch_add(&s->v_vmsa_access, 1);
 	}
 out:
 	spin_unlock(&s->lock);
 	return r;
+}
+
+void rmp_sim_set_inuse(struct rmp_sim *s, uint64_t gpa, bool inuse)
+{
+	if (!in_range(s, gpa, 1))
+		return;
+	lock(s);
+	s->pg[idx(s, gpa)].inuse = inuse;
+	spin_unlock(&s->lock);
 }
 
 /* Lock held: the SVSM is about to use [gpa, gpa+len) (in range); counts stale pages, marks dirty. */
@@ -229,15 +256,94 @@ void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 	return s->mem + (gpa - s->base);
 }
 
-void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+/* Lock held: the SVSM's access to [gpa, gpa+len) may go ahead (every page validated); else
+ * the fault is counted. */
+static bool access_ok_locked(struct rmp_sim *s, uint64_t gpa, uint64_t len)
 {
 	if (!len || !in_range(s, gpa, len))
-		return;
-	lock(s);
+		return false;
+	for (uint64_t i = idx(s, gpa); i <= idx(s, gpa + len - 1); i++)
+		if (!s->pg[i].valid) {
+			atomic_fetch_add(&s->n_fault, 1);
+			return false;
+		}
 	use_locked(s, gpa, len);
-	memset(s->mem + (gpa - s->base), 0, len);
-	for (uint64_t a = (gpa + PAGE - 1) & ~(PAGE - 1); a + PAGE <= gpa + len; a += PAGE)
-		s->pg[idx(s, a)].secret = 0;
+	return true;
+}
+
+bool rmp_sim_read(struct rmp_sim *s, uint64_t gpa, void *dst, uint64_t len)
+{
+	lock(s);
+	bool ok = access_ok_locked(s, gpa, len);
+	if (ok)
+		memcpy(dst, s->mem + (gpa - s->base), len);
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+bool rmp_sim_write(struct rmp_sim *s, uint64_t gpa, const void *src, uint64_t len)
+{
+	lock(s);
+	bool ok = access_ok_locked(s, gpa, len);
+	if (ok)
+		memcpy(s->mem + (gpa - s->base), src, len);
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+bool rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len)
+{
+	lock(s);
+	bool ok = access_ok_locked(s, gpa, len);
+	if (ok) {
+		memset(s->mem + (gpa - s->base), 0, len);
+		for (uint64_t a = (gpa + PAGE - 1) & ~(PAGE - 1); a + PAGE <= gpa + len; a += PAGE)
+			s->pg[idx(s, a)].secret = 0;
+	}
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+bool rmp_sim_xchg8(struct rmp_sim *s, uint64_t gpa, uint8_t v, uint8_t *old)
+{
+	lock(s);
+	bool ok = access_ok_locked(s, gpa, 1);
+	if (ok) {
+		*old = s->mem[gpa - s->base];
+		s->mem[gpa - s->base] = v;
+	}
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+bool rmp_sim_update64(struct rmp_sim *s, uint64_t gpa, uint64_t clear, uint64_t set)
+{
+	lock(s);
+	bool ok = !(gpa & 7) && access_ok_locked(s, gpa, 8);
+	if (ok) {
+		uint64_t v;
+		memcpy(&v, s->mem + (gpa - s->base), 8);
+		v = (v & ~clear) | set;
+		memcpy(s->mem + (gpa - s->base), &v, 8);
+	}
+	spin_unlock(&s->lock);
+	return ok;
+}
+
+void rmp_sim_hv_flip(struct rmp_sim *s, uint64_t gpa, bool shared)
+{
+	if (!in_range(s, gpa, 1))
+		return;
+	atomic_fetch_add(&s->n_hv_flip, 1);
+	lock(s);
+	struct rmp_sim_page *p = &s->pg[idx(s, gpa)];
+	s->large[idx(s, gpa) / 512] = 0; /* PSMASH first: the RMPUPDATE is for one 4 KiB page */
+	p->valid = 0;
+	p->perm[1] = p->perm[2] = p->perm[3] = 0;
+	p->vmsa = 0;
+	p->secret = 1; /* whatever it holds now is nobody's to see */
+	p->shared = shared;
+	p->hv_flipped = 1;
 	spin_unlock(&s->lock);
 }
 
@@ -315,5 +421,5 @@ void rmp_sim_get_range(struct rmp_sim *s, uint64_t gpa, uint64_t n, struct rmp_s
 uint64_t rmp_sim_violations(struct rmp_sim *s)
 {
 	return atomic_load(&s->v_double) + atomic_load(&s->v_vmsa) + atomic_load(&s->v_svsm) +
-	       atomic_load(&s->v_unzeroed) + atomic_load(&s->v_unflushed);
+	       atomic_load(&s->v_unzeroed) + atomic_load(&s->v_unflushed) + atomic_load(&s->v_vmsa_access);
 }

@@ -10,14 +10,33 @@
  *     a request for the state the page already has returns "unchanged"
  *     (CF = 1). Rescinding makes the content undefined (filled with junk).
  *   RMPADJUST: target VMPL 1..3 (else FAIL_PERMISSION), page must be
- *     validated (else FAIL_INPUT), same size rules.
+ *     validated (else FAIL_INPUT), same size rules, the VMSA bit only on a
+ *     4 KiB entry (else FAIL_INPUT); a page marked in use (a VMSA some vCPU
+ *     executes, or an entry another processor is updating:
+ *     rmp_sim_set_inuse) is FAIL_INUSE and nothing changes.
+ * The SVSM's accesses to guest memory (rmp_sim_read, _write, _zero, _xchg8,
+ * _update64) fault — return false, nothing accessed — when a page of the
+ * range is not validated: on SNP that is the #VC "page not validated" (0x404)
+ * a VMPL0 access with the C-bit raises. The hypervisor can make that happen
+ * at any time (rmp_sim_hv_flip): its RMPUPDATE makes a page shared (the
+ * validated bit, every VMPL permission and the VMSA bit are gone; a 2 MiB
+ * entry is split first) and, if it likes, private again but not validated.
+ * PVALIDATE or RMPADJUST of a shared page meet the hypervisor's #NPF, which
+ * KVM answers by making the page private: the model converts the page and
+ * goes on. A page flipped behind the core's back stays marked (hv_flipped)
+ * until the core validates it again; invariant checkers let only such pages
+ * differ from the core's tracker.
+ *
  * Freestanding: used by the in-kernel self-test (native platform) and, with
  * host storage and threads, by tests/svsm/rmp_model.c.
  *
  * It also watches for what the protocol must never do and counts it:
  * double PVALIDATE, PVALIDATE of a VMSA page, any instruction on the SVSM's
  * own memory, granting a VMPL access to a page whose content it may not see
- * (not zeroed since it was validated or held only by the SVSM), and using a
+ * (not zeroed since it was validated or held only by the SVSM), a VMSA page
+ * any VMPL but 0 can access (v_vmsa_access: the rule of Linux's
+ * snp_set_vmsa() and of COCONUT-SVSM for its own VMSAs, which the core
+ * applies to every VMSA — the hardware itself would allow it), and using a
  * page whose access was removed before the TLBs were flushed.
  *
  * TLB model. The simulator has no TLB, so it tracks what a TLB could still
@@ -46,6 +65,9 @@ struct rmp_sim_page {
 	uint8_t secret;   /* content not for a lower VMPL's eyes until zeroed */
 	uint8_t stale;    /* access removed, no flush since: a TLB may still grant it */
 	uint8_t dirty;    /* content may differ from the junk fill (rmp_sim_reset) */
+	uint8_t inuse;    /* RMPADJUST answers FAIL_INUSE (rmp_sim_set_inuse) */
+	uint8_t shared;   /* not assigned to the guest (rmp_sim_hv_flip) */
+	uint8_t hv_flipped; /* changed by the hypervisor since the core last validated it */
 };
 
 struct rmp_sim {
@@ -55,8 +77,8 @@ struct rmp_sim {
 	uint8_t *large;             /* one per 2 MiB: RMP entry is 2 MiB */
 	uint64_t svsm_base, svsm_size;
 	struct spinlock lock;
-	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed, v_unflushed;
-	_Atomic uint64_t n_pvalidate, n_rmpadjust, n_flush;
+	_Atomic uint64_t v_double, v_vmsa, v_svsm, v_unzeroed, v_unflushed, v_vmsa_access;
+	_Atomic uint64_t n_pvalidate, n_rmpadjust, n_flush, n_fault, n_hv_flip;
 	uint64_t n_stale;           /* pages stale now (under lock): checks are O(1) when 0 */
 };
 
@@ -73,10 +95,23 @@ bool rmp_sim_make_large(struct rmp_sim *s, uint64_t gpa);
 enum rmp_result rmp_sim_pvalidate(struct rmp_sim *s, uint64_t gpa, bool huge, bool validate);
 enum rmp_result rmp_sim_rmpadjust(struct rmp_sim *s, uint64_t gpa, bool huge, unsigned vmpl, unsigned perms,
 				  bool vmsa);
-/* The SVSM's view of [gpa, gpa+len) (NULL outside the simulated memory); the pages
- * count as written from now on. A stale page in the range is a violation. */
+/* The processor's side: the 4 KiB page at gpa is (not) in use — a vCPU executes the VMSA
+ * on it from VMRUN to #VMEXIT, or another processor holds its RMP entry. */
+void rmp_sim_set_inuse(struct rmp_sim *s, uint64_t gpa, bool inuse);
+/* The bytes of [gpa, gpa+len) for a test to look at or plant (NULL outside the simulated
+ * memory), whatever the RMP says; the pages count as written from now on. A stale page in
+ * the range is a violation. Not the core's way in: that is the accessors below. */
 void *rmp_sim_map(struct rmp_sim *s, uint64_t gpa, uint64_t len);
-void rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len);
+/* The SVSM at VMPL0: false (a fault, nothing accessed) when the range leaves the simulated
+ * memory or a page of it is not validated. A stale page in the range is a violation. */
+bool rmp_sim_read(struct rmp_sim *s, uint64_t gpa, void *dst, uint64_t len);
+bool rmp_sim_write(struct rmp_sim *s, uint64_t gpa, const void *src, uint64_t len);
+bool rmp_sim_zero(struct rmp_sim *s, uint64_t gpa, uint64_t len);
+bool rmp_sim_xchg8(struct rmp_sim *s, uint64_t gpa, uint8_t v, uint8_t *old);
+bool rmp_sim_update64(struct rmp_sim *s, uint64_t gpa, uint64_t clear, uint64_t set);
+/* The hypervisor behind the guest's back: shared makes the page at gpa shared (see above),
+ * !shared makes it private again, not validated. Counted in n_hv_flip. */
+void rmp_sim_hv_flip(struct rmp_sim *s, uint64_t gpa, bool shared);
 /* TLB shootdown for [gpa, gpa+len): its pages are no longer stale. Counted. */
 void rmp_sim_flush(struct rmp_sim *s, uint64_t gpa, uint64_t len);
 /* After a protocol call returned: the stale pages in [gpa, gpa+len) (the part that

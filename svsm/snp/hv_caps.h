@@ -35,6 +35,8 @@
  *                  no (well-formed) SEV_INFO response, or a C-bit mismatch
  *   set 0, code 2  a required feature bit is missing (or no HV_FEATURES
  *                  response), and later: Run VMPL or AP creation refused
+ *                  (snp_ap_creation_verdict, run_vmpl.h), or the #HV
+ *                  doorbell registration refused (hv_doorbell.h)
  * KVM only logs the pair ("SEV-ES guest requested termination: 0:2") and
  * stops the VM, which is what the operator then reads.
  *

@@ -25,6 +25,8 @@ enum rmp_result rmpadjust_result(uint32_t eax)
 		return RMP_FAIL_INPUT;
 	case 2:
 		return RMP_FAIL_PERMISSION;
+	case 3:
+		return RMP_FAIL_INUSE;
 	case 6:
 		return RMP_FAIL_SIZEMISMATCH;
 	default:
@@ -40,6 +42,7 @@ const char *rmp_result_name(enum rmp_result r)
 	case RMP_FAIL_INPUT: return "fail-input";
 	case RMP_FAIL_PERMISSION: return "fail-permission";
 	case RMP_FAIL_SIZEMISMATCH: return "fail-size-mismatch";
+	case RMP_FAIL_INUSE: return "fail-inuse";
 	case RMP_FAIL_UNKNOWN: break;
 	}
 	return "fail-unknown";

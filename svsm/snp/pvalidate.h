@@ -11,7 +11,13 @@
  * malicious hypervisor replays pages.
  * RMPADJUST: RAX = virtual address, RCX = page size, RDX = target VMPL
  * (bits 7:0) | permission mask (bits 15:8) | VMSA (bit 16). EAX returns 0,
- * 1 (FAIL_INPUT), 2 (FAIL_PERMISSION) or 6 (FAIL_SIZEMISMATCH).
+ * 1 (FAIL_INPUT), 2 (FAIL_PERMISSION), 3 (FAIL_INUSE) or 6
+ * (FAIL_SIZEMISMATCH). FAIL_INUSE: the RMP entry may not change now — the
+ * page is a VMSA some vCPU is executing (the processor marks it in use from
+ * VMRUN to #VMEXIT) or another processor is updating the entry (Linux's
+ * psmash()/rmpupdate() retry on the same code 3; AMD's linux-svsm returns it
+ * to the guest as 0x8000_1000 + 3). Nothing changed; a later attempt may
+ * succeed.
  *
  * The mapping functions are plain C and unit-tested on the host; the
  * instruction wrappers are only ever executed inside an SNP guest.
@@ -28,6 +34,7 @@ enum rmp_result {
 	RMP_FAIL_INPUT,        /* bad operand: address, size or VMPL */
 	RMP_FAIL_PERMISSION,   /* RMPADJUST only: target VMPL not less privileged */
 	RMP_FAIL_SIZEMISMATCH, /* 2 MiB request over 4 KiB RMP entries */
+	RMP_FAIL_INUSE,        /* RMPADJUST only: the entry is in use (a running VMSA), nothing changed */
 	RMP_FAIL_UNKNOWN,      /* any other return code (reported with its raw value) */
 };
 

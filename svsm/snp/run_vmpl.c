@@ -30,20 +30,16 @@ void ghcb_set_ap_creation(struct ghcb *g, unsigned request, uint32_t apic_id, un
 	ghcb_set_exit(g, SVM_EXIT_SNP_AP_CREATION, info1, vmsa_gpa);
 }
 
-int snp_run_vmpl(unsigned vmpl)
+unsigned snp_ap_creation_verdict(const struct ghcb *g)
 {
-	uint32_t err;
-	/* The hypervisor leaves anything but the response in the MSR when it refused. */
-	if (!ghcb_msr_run_vmpl_resp(ghcb_msr_call(ghcb_msr_run_vmpl_req(vmpl)), &err) || err)
-		return -1;
-	return 0;
+	return ghcb_exit_status(g) == 0 ? 0 : GHCB_TERM_FEATURE;
 }
 
-int snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
-		    uint64_t vmsa_gpa, uint64_t sev_features)
+unsigned snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
+			 uint64_t vmsa_gpa, uint64_t sev_features)
 {
 	ghcb_reset(g);
 	ghcb_set_ap_creation(g, request, apic_id, vmpl, vmsa_gpa, sev_features);
 	ghcb_vmgexit(ghcb_gpa);
-	return ghcb_exit_status(g) == 0 ? 0 : -1;
+	return snp_ap_creation_verdict(g);
 }

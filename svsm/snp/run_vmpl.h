@@ -6,7 +6,8 @@
  *
  * Run VMPL has two encodings; the core uses the MSR-protocol one, as
  * COCONUT-SVSM does, because it needs no GHCB page and so cannot race a #VC
- * handler that uses the GHCB:
+ * handler that uses the GHCB (the request itself is made by
+ * arch/vmpl_switch.S, behind the #HV doorbell check of snp/hv_doorbell.h):
  *   MSR protocol  request  GHCBData[11:0] = 0x016, GHCBData[39:32] = VMPL,
  *                          every other bit zero;
  *                 response GHCBData[11:0] = 0x017, GHCBData[63:32] = error
@@ -24,8 +25,8 @@
  * (COCONUT's register_guest_vmsa): it becomes this vCPU's VMPL2 state and
  * runs when VMPL0 asks for VMPL2, not on its own.
  *
- * Encoders and decoders are portable (host unit tests); the two functions at
- * the end execute VMGEXIT and only work inside an SNP guest.
+ * Encoders and decoders are portable (host unit tests); the function at the
+ * end executes VMGEXIT and only works inside an SNP guest.
  */
 #ifndef SVSM_SNP_RUN_VMPL_H
 #define SVSM_SNP_RUN_VMPL_H
@@ -55,11 +56,15 @@ void ghcb_set_run_vmpl(struct ghcb *g, unsigned vmpl);
 void ghcb_set_ap_creation(struct ghcb *g, unsigned request, uint32_t apic_id, unsigned vmpl, uint64_t vmsa_gpa,
 			  uint64_t sev_features);
 
-/* SNP only. Runs vmpl on this vCPU; 0 when the hypervisor answered the request, else -1. */
-int snp_run_vmpl(unsigned vmpl);
-/* SNP only. AP Creation through the GHCB page g (registered at ghcb_gpa); 0 or -1. Nothing
- * may use g in between, so the caller logs nothing while this runs. */
-int snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
-		    uint64_t vmsa_gpa, uint64_t sev_features);
+/* After the AP Creation exchange in g: 0 when the host took the VMSA, else the GHCB
+ * termination reason (set 0) to end the guest with. Any refusal — mainline KVM's
+ * SW_EXITINFO1 = 2 / "invalid input" for a request with a VMPL in bits 19:16, a VMSA whose
+ * SEV features it does not run, or an answer that is no answer — means the host cannot run
+ * the firmware at VMPL2: code 2 (GHCB_TERM_FEATURE, hv_caps.h), like a missing feature bit. */
+unsigned snp_ap_creation_verdict(const struct ghcb *g);
+/* SNP only. AP Creation through the GHCB page g (registered at ghcb_gpa); the verdict above.
+ * Nothing may use g in between, so the caller logs nothing while this runs. */
+unsigned snp_ap_creation(struct ghcb *g, uint64_t ghcb_gpa, unsigned request, uint32_t apic_id, unsigned vmpl,
+			 uint64_t vmsa_gpa, uint64_t sev_features);
 
 #endif

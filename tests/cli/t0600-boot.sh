@@ -68,7 +68,9 @@ boot_checks() {
 	has "$1" "SVSM region 0x1000000-0x1ffffff"; expect "$1: SVSM region excluded from guest memory" $?
 	has "$1" "vtpm: "; expect "$1: vTPM configuration reported" $?
 	for t in "page allocator" "heap" "page tables: map" "page tables: unmap" "exception path: #PF" \
-		 "stack guard" "exception path: #UD" "per-CPU"; do
+		 "stack guard" "exception path: #UD" "per-CPU" "guest accessors: copy" \
+		 "guest accessors: a fault inside them is recovered" "#HV: an #HV in the Run VMPL window" \
+		 "#HV: Run VMPL with NoFurtherSignal set"; do
 		grep "selftest: $t" "$T/$1.log" | grep -q ': ok'; expect "$1: self-test '$t' passes" $?
 	done
 	has "$1" "self-tests: [0-9]* passed, 0 failed"; expect "$1: no self-test failed" $?

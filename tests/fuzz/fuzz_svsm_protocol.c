@@ -10,7 +10,12 @@
  * u32 write offset, u16 write length (bits 13:0; bit 15: call through the
  * calling area; bit 14: write at RCX instead of the offset, every u64 of the
  * data folded)} followed by that many bytes to write into guest memory first
- * (as the guest, through the RMP's permissions). Addresses are folded into
+ * (as the guest, through the RMP's permissions). In a record whose protocol
+ * bits 5:0 are 48 or more the hypervisor acts behind the core's back between
+ * the guest's write and the call (rmp_sim_hv_flip): the page at R8 (folded
+ * like an address) becomes shared (R8 bit 0 set) or private but not
+ * validated — a guest buffer, list, calling area, VMSA or deposited page the
+ * call (or a later one) then meets faulting. Addresses are folded into
  * the model plus 2 MiB beyond it, keeping their low 12 bits (alignment, size
  * and flag bits); folding the words of a structure written at RCX turns
  * random list entries and attestation buffer addresses into pages of the
@@ -25,7 +30,8 @@
  *
  * Checked, abort() on failure: after every call, no page left with access
  * removed and no TLB flush, the tracker equal to the RMP's validated bit for
- * every guest page, and no violation counted by the model (double PVALIDATE,
+ * every guest page the hypervisor did not take behind the core's back (for
+ * those the tracker may only still say "validated"), and no violation counted by the model (double PVALIDATE,
  * PVALIDATE of a VMSA, SVSM memory touched, unzeroed grant, stale page handed
  * on); after the input, the full per-chunk invariants (rmp_model_check_chunk).
  */
@@ -52,7 +58,7 @@ static struct proto_core c;
 
 static void launch_vcpu(uint64_t vmsa, uint64_t caa, uint32_t apic)
 {
-	rmp_sim_rmpadjust(&m->sim, vmsa, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_rmpadjust(&m->sim, vmsa, false, PROTO_GUEST_VMPL, 0, true);
 	if (proto_add_boot_vcpu(&c, vmsa, caa, apic) < 0)
 		abort();
 }
@@ -108,7 +114,7 @@ NO_COVERAGE static void check_quiet(void)
 	const struct vs_region *r = atomic_load(&c.vs.regions[0]);
 	for (uint64_t i = 0; i < FZ_GUEST / 4096; i++) {
 		bool tracked = r && ((r->valid[i / 64] >> (i % 64)) & 1);
-		if (tracked != (bool)m->sim.pg[i].valid)
+		if (tracked != (bool)m->sim.pg[i].valid && !(tracked && m->sim.pg[i].hv_flipped))
 			abort();
 	}
 }
@@ -121,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		struct proto_regs r;
 		uint32_t woff, wlen16;
 		unsigned slot = d[i] >> 6;
+		bool hv_flip = (d[i] & 0x3F) >= 48;
 		r.rax = (uint64_t)((d[i] & 0x3F) % 3) << 32 | (d[i + 1] % 9);
 		memcpy(&r.rcx, d + i + 2, 8);
 		memcpy(&r.rdx, d + i + 10, 8);
@@ -146,6 +153,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, woff % FZ_MEM, d + i, wlen);
 		}
 		i += wlen;
+		if (hv_flip)
+			rmp_sim_hv_flip(&m->sim, fold(r.r8) & ~0xFFFull, r.r8 & 1);
 		if (via_ca && c.vcpu[slot].used) {
 			uint8_t one = 1;
 			rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, c.vcpu[slot].caa, &one, 1);

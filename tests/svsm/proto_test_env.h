@@ -30,7 +30,7 @@ static inline int env_setup(struct rmp_model **mp, struct proto_core *c)
 	rmp_sim_prevalidate(&m->sim, 0, 256, PROTO_GUEST_VMPL, RMP_PERM_ALL);
 	rmp_sim_prevalidate(&m->sim, ENV_SVSM_BASE, ENV_SVSM_SIZE / 4096, 0, 0);
 	proto_mark_validated(c, 0, 1ull << 20);
-	rmp_sim_rmpadjust(&m->sim, ENV_BOOT_VMSA, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_rmpadjust(&m->sim, ENV_BOOT_VMSA, false, PROTO_GUEST_VMPL, 0, true);
 	rmp_sim_flush(&m->sim, 0, ENV_MEM); /* launch: no TLB holds anything yet */
 	if (proto_add_boot_vcpu(c, ENV_BOOT_VMSA, ENV_BOOT_CA, 0) != 0)
 		return -1;

@@ -14,7 +14,9 @@
  * REMAP_CA to random pages while others' calls run; DEPOSIT_MEM and
  * WITHDRAW_MEM; attestation (pins guest buffers). A hypervisor thread turns
  * unvalidated 2 MiB ranges into 2 MiB RMP entries, so 2 MiB entries meet 4 KiB
- * state. After each operation the touched chunks are checked under their
+ * state, and now and then takes a random page behind the core's back (shared,
+ * or private and not validated: rmp_sim_hv_flip), also in the middle of a
+ * call that works on it. After each operation the touched chunks are checked under their
  * stripe lock (model RMP == tracker, no VMSA/CA unprotected, no unzeroed page
  * visible, no deposited page visible, no page whose access was taken away
  * left without a TLB flush), and the model itself counts double PVALIDATEs,
@@ -251,6 +253,11 @@ static void *hypervisor(void *arg)
 	struct thr *t = arg;
 	while (!atomic_load(&stop)) {
 		rmp_sim_make_large(&m->sim, (1 + rnd(t) % 7) * (2ull << 20));
+		if (rnd(t) % 8 == 0) {
+			uint64_t pg = (2ull << 20) + (rnd(t) % ((ENV_MEM - (2ull << 20)) / 4096)) * 4096;
+			if (pg < ENV_SVSM_BASE || pg >= ENV_SVSM_BASE + ENV_SVSM_SIZE)
+				rmp_sim_hv_flip(&m->sim, pg, rnd(t) & 1);
+		}
 		struct timespec ts = { 0, 200000 };
 		nanosleep(&ts, NULL);
 	}
@@ -275,9 +282,10 @@ static enum rmp_result null_adj(void *ctx, uint64_t gpa, bool huge, unsigned vmp
 	(void)ctx, (void)gpa, (void)huge, (void)vmpl, (void)perms, (void)vmsa;
 	return RMP_OK;
 }
-static void null_zero(void *ctx, uint64_t gpa, uint64_t len)
+static bool null_zero(void *ctx, uint64_t gpa, uint64_t len)
 {
 	(void)ctx, (void)gpa, (void)len;
+	return true;
 }
 static void null_flush(void *ctx, uint64_t gpa, uint64_t len)
 {
@@ -369,7 +377,7 @@ int main(int argc, char **argv)
 	struct thr t[33];
 	for (int i = 0; i < nthreads; i++) {
 		uint64_t vm = 0x10000ull + (uint64_t)i * 0x2000, ca = vm + 0x1000;
-		rmp_sim_rmpadjust(&m->sim, vm, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+		rmp_sim_rmpadjust(&m->sim, vm, false, PROTO_GUEST_VMPL, 0, true);
 		int slot = i == 0 ? 0 : proto_add_boot_vcpu(c, vm, ca, (unsigned)i);
 		if (i == 0) { /* slot 0 is the environment's boot vCPU: move it to this thread's pages */
 			c->vcpu[0].vmsa = vm;
@@ -405,15 +413,18 @@ int main(int argc, char **argv)
 	       (unsigned long long)deposited, (unsigned long long)withdrawn, (unsigned long long)attested,
 	       (unsigned long long)checks, (unsigned long long)atomic_load(&m->sim.n_pvalidate),
 	       (unsigned long long)atomic_load(&m->sim.n_rmpadjust), (unsigned long long)atomic_load(&m->sim.n_flush));
-	printf("protocol-stress: refused as already in state %llu, as registered %llu, as busy %llu\n",
+	printf("protocol-stress: refused as already in state %llu, as registered %llu, as busy %llu; %llu pages taken "
+	       "behind the core's back, %llu guest accesses faulted, %llu deposited pages lost\n",
 	       (unsigned long long)atomic_load(&c->st.refused_unchanged),
 	       (unsigned long long)atomic_load(&c->st.refused_registered),
-	       (unsigned long long)atomic_load(&c->st.refused_busy));
+	       (unsigned long long)atomic_load(&c->st.refused_busy), (unsigned long long)atomic_load(&m->sim.n_hv_flip),
+	       (unsigned long long)atomic_load(&c->st.guest_faults), (unsigned long long)atomic_load(&c->st.lost_pages));
 	printf("protocol-stress: %llu invariant violations (double PVALIDATE %llu, VMSA PVALIDATE %llu, SVSM memory "
-	       "touched %llu, unzeroed grants %llu, unflushed %llu, state checks %llu)%s%s\n",
+	       "touched %llu, unzeroed grants %llu, unflushed %llu, accessible VMSA %llu, state checks %llu)%s%s\n",
 	       (unsigned long long)v, (unsigned long long)atomic_load(&m->sim.v_double),
 	       (unsigned long long)atomic_load(&m->sim.v_vmsa), (unsigned long long)atomic_load(&m->sim.v_svsm),
 	       (unsigned long long)atomic_load(&m->sim.v_unzeroed), (unsigned long long)atomic_load(&m->sim.v_unflushed),
+	       (unsigned long long)atomic_load(&m->sim.v_vmsa_access),
 	       (unsigned long long)atomic_load(&violations),
 	       first_why[0] ? ": first: " : "", first_why);
 	proto_destroy(c);

@@ -66,6 +66,40 @@ static enum hv_caps_result run(const struct hv_model *tmpl, unsigned cbit, uint6
 	return hv_caps_negotiate(model_call, out, cbit, need, c);
 }
 
+/* KVM's sev_snp_ap_creation() on the request the launch makes (VMPL 2 in bits 19:16): mainline
+ * takes the whole low 32 bits as the request type, so it is "invalid AP creation request",
+ * SW_EXITINFO1 = 2, SW_EXITINFO2 = 5; COCONUT's KVM (VMPL field, RFC patch 2/7) takes it. */
+static void kvm_ap_create(struct ghcb *g, bool vmpl_aware, uint64_t vm_features)
+{
+	uint64_t info1 = ghcb_get(g, GHCB_OFF_EXIT_INFO1), rax = ghcb_get(g, GHCB_OFF_RAX);
+	unsigned req = vmpl_aware ? (unsigned)(info1 & 0xFFFF) : (unsigned)info1;
+	bool bad = req > SNP_AP_DESTROY || rax != vm_features;
+	ghcb_set(g, GHCB_OFF_EXIT_INFO1, bad ? 2 : 0);
+	ghcb_set(g, GHCB_OFF_EXIT_INFO2, bad ? 5 : 0);
+}
+
+static void test_ap_creation(void)
+{
+	struct ghcb g;
+	ghcb_reset(&g);
+	ghcb_set_ap_creation(&g, SNP_AP_CREATE_ON_INIT, 0, 2, 0x123000, 0x1);
+	kvm_ap_create(&g, false, 0x1);
+	unsigned term = snp_ap_creation_verdict(&g);
+	is_u64(term, GHCB_TERM_FEATURE, "mainline KVM refuses the VMPL2 VMSA: the SVSM ends with code 2, not 0");
+	is_u64(ghcb_msr_term_req(GHCB_TERM_SET_GENERAL, term), 0x20100ull, "... termination request set 0, code 2");
+	ghcb_reset(&g);
+	ghcb_set_ap_creation(&g, SNP_AP_CREATE_ON_INIT, 0, 2, 0x123000, 0x1);
+	kvm_ap_create(&g, true, 0x1);
+	is_u64(snp_ap_creation_verdict(&g), 0, "COCONUT's KVM takes it");
+	ghcb_reset(&g);
+	ghcb_set_ap_creation(&g, SNP_AP_CREATE_ON_INIT, 0, 2, 0x123000, 0x9);
+	kvm_ap_create(&g, true, 0x1);
+	is_u64(snp_ap_creation_verdict(&g), GHCB_TERM_FEATURE, "SEV features the VM was not created with: code 2");
+	ghcb_reset(&g);
+	ghcb_set(&g, GHCB_OFF_EXIT_INFO1, 1); /* "inject an exception": no answer to this request */
+	is_u64(snp_ap_creation_verdict(&g), GHCB_TERM_FEATURE, "an answer that is no answer: code 2");
+}
+
 int main(void)
 {
 	struct hv_caps c;
@@ -125,6 +159,7 @@ int main(void)
 	   "restricted injection is required only when the SVSM's VMSA uses it");
 	hostile.features = ~0ull >> 12;
 	ok(run(&hostile, 51, ri, &c, &m) == HV_CAPS_OK, "unknown extra feature bits are fine");
+	test_ap_creation();
 	ok(!strcmp(hv_caps_result_name(HV_CAPS_MISSING), "required hypervisor feature missing") &&
 		   !strcmp(hv_caps_result_name((enum hv_caps_result)99), "?"),
 	   "result names");

@@ -272,14 +272,15 @@ static void test_vcpus(void)
 	uint64_t f0 = flushes();
 	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 1, NULL), SVSM_SUCCESS, "CREATE_VCPU");
 	p = rmp_sim_get(&m->sim, vm);
-	ok(p.vmsa && !(gperm(p) & RMP_PERM_WRITE) && flushes() > f0, "VMSA bit set, no VMPL can write it, TLBs flushed");
+	ok(p.vmsa && !gperm(p) && !p.stale && flushes() > f0,
+	   "VMSA bit set, no VMPL but 0 can access it (not even read), TLBs flushed");
 	is_u64(pval1(vm), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new VMSA: INVALID_ADDRESS");
 	is_u64(pval1(ca), SVSM_ERR_INVALID_ADDRESS, "PVALIDATE of the new CA page: INVALID_ADDRESS");
 	int slot = proto_find_vcpu(c, vm);
 
 	/* A second launch vCPU: executing, so it cannot be deleted. */
 	uint64_t vm2 = 0x7000, ca2 = 0xD000;
-	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, RMP_PERM_READ, true);
+	rmp_sim_rmpadjust(&m->sim, vm2, false, PROTO_GUEST_VMPL, 0, true);
 	rmp_sim_flush(&m->sim, vm2, 4096);
 	int slot2 = proto_add_boot_vcpu(c, vm2, ca2, 7);
 	ok(slot2 > 0 && c->startup_slot == 0, "a second boot vCPU; the first is the startup vCPU");
@@ -404,6 +405,55 @@ static void test_deposit_withdraw(void)
 	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "WITHDRAW with nothing deposited");
 	is_u64(*cnt, 0, "zero entries returned");
 	is_u64(pval1(0x8000 | PVAL_VALIDATE), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED, "withdrawn page is known valid");
+}
+
+/* RMPADJUST's FAIL_INUSE (3): the processor runs a vCPU on the page or holds its RMP entry.
+ * Every call path that executes RMPADJUST answers 0x80001003 and leaves no half-done state. */
+static void test_inuse(void)
+{
+	uint64_t vm = 0x40000, ca = 0x41000;
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 9, NULL), SVSM_SUCCESS, "CREATE_VCPU for the in-use tests");
+	rmp_sim_set_inuse(&m->sim, vm, true); /* the hypervisor runs it */
+	uint64_t efer;
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE,
+	       "DELETE_VCPU while a vCPU executes the VMSA (RMPADJUST FAIL_INUSE): 0x80001003");
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, vm);
+	memcpy(&efer, (uint8_t *)rmp_sim_map(&m->sim, vm, 4096) + VMSA_OFF_EFER, 8);
+	ok(p.vmsa && !gperm(p) && proto_find_vcpu(c, vm) >= 0 && (efer & EFER_SVME),
+	   "… still a registered VMSA, VMSA bit kept, EFER.SVME set again");
+	rmp_sim_set_inuse(&m->sim, vm, false);
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS, "… deleted once it has stopped");
+
+	uint64_t pg = 0x42000;
+	rmp_sim_set_inuse(&m->sim, pg, true);
+	is_u64(pval1(pg), SVSM_ERR_CORE_FAIL_INUSE, "PVALIDATE rescind, RMPADJUST FAIL_INUSE: 0x80001003 (not 0x80001011)");
+	p = rmp_sim_get(&m->sim, pg);
+	ok(vs_valid(&c->vs, pg) && p.valid && p.perm[2] == RMP_PERM_ALL, "… tracker and RMP unchanged: still validated, still the guest's");
+	uint64_t e = pg;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &e, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE, "DEPOSIT_MEM of an in-use page: 0x80001003");
+	ok(!vs_owned(&c->vs, pg) && rmp_sim_get(&m->sim, pg).perm[2] == RMP_PERM_ALL, "… not deposited");
+	env_write_vmsa(m, pg, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, pg, ca, 9, NULL), SVSM_ERR_CORE_FAIL_INUSE, "CREATE_VCPU on an in-use page: 0x80001003");
+	ok(proto_find_vcpu(c, pg) < 0 && !rmp_sim_get(&m->sim, pg).vmsa, "… no vCPU, no VMSA bit");
+	rmp_sim_set_inuse(&m->sim, pg, false);
+
+	uint64_t nv = 0x230000;
+	rmp_sim_set_inuse(&m->sim, nv, true);
+	is_u64(pval1(nv | PVAL_VALIDATE), SVSM_ERR_CORE_FAIL_INUSE, "PVALIDATE validate whose grant hits FAIL_INUSE: 0x80001003");
+	ok(!vs_valid(&c->vs, nv) && !rmp_sim_get(&m->sim, nv).valid, "… validation undone, tracker = RMP");
+	rmp_sim_set_inuse(&m->sim, nv, false);
+
+	uint64_t dp = 0x43000;
+	e = dp;
+	is_u64(list_call(SVSM_CORE_DEPOSIT_MEM, 1, &e, 0, NULL), SVSM_SUCCESS, "DEPOSIT_MEM for the withdraw test");
+	rmp_sim_set_inuse(&m->sim, dp, true);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE, "WITHDRAW_MEM whose grant hits FAIL_INUSE: 0x80001003");
+	ok(vs_owned(&c->vs, dp) && !gperm(rmp_sim_get(&m->sim, dp)), "… the page stays the SVSM's");
+	rmp_sim_set_inuse(&m->sim, dp, false);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_SUCCESS, "… withdrawn when the entry is free");
+	ok(!vs_owned(&c->vs, dp) && rmp_sim_get(&m->sim, dp).perm[2] == RMP_PERM_ALL &&
+	   *(uint64_t *)rmp_sim_map(&m->sim, LIST + 8, 8) == dp, "… and reported in the list");
 }
 
 static int report_fails(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t cap, uint32_t *len)
@@ -540,6 +590,143 @@ static void test_attest(void)
 	       "88-byte operation crossing its page (64 would fit)");
 }
 
+/* A list of n entries written by the guest at gpa, then fn called on it. */
+static uint64_t list_at(uint64_t gpa, uint32_t fn, unsigned n, const uint64_t *e)
+{
+	uint8_t buf[8 + 8 * 4] = { 0 };
+	uint16_t nn = (uint16_t)n;
+	memcpy(buf, &nn, 2);
+	memcpy(buf + 8, e, 8 * n);
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, gpa, buf, 8 + 8 * n);
+	return call(0, fn, gpa, 0, 0, NULL);
+}
+
+static bool no_pins(void)
+{
+	for (unsigned i = 0; i < PROTO_MAX_PINS; i++)
+		if (c->pin[i].count)
+			return false;
+	return true;
+}
+
+static uint64_t faults(void)
+{
+	return atomic_load(&c->st.guest_faults);
+}
+
+/* The hypervisor takes the page the core is about to zero: the race a validation can lose. */
+static bool (*zero_orig)(void *, uint64_t, uint64_t);
+static bool zero_after_flip(void *ctx, uint64_t gpa, uint64_t len)
+{
+	rmp_sim_hv_flip(&m->sim, gpa, false);
+	return zero_orig(ctx, gpa, len);
+}
+
+/* Guest buffers the hypervisor made shared (and perhaps private again, not validated)
+ * behind the core's back: every access faults on SNP (#VC 0x404); each call answers
+ * INVALID_ADDRESS (or the hardware's code where an RMPADJUST meets the page) and changes
+ * nothing, the tracker stays as the core knew it, and a rescind teaches it the truth. */
+static void test_hv_flip(void)
+{
+	uint64_t l = 0x50000, t = 0x250000, e;
+	/* A PVALIDATE list the SVSM cannot read. */
+	e = t | PVAL_VALIDATE;
+	rmp_sim_hv_flip(&m->sim, l, true);
+	uint64_t f0 = faults();
+	is_u64(list_at(l, SVSM_CORE_PVALIDATE, 1, &e), SVSM_ERR_INVALID_ADDRESS,
+	       "PVALIDATE with a list page the hypervisor made shared: INVALID_ADDRESS, no #VC");
+	ok(faults() > f0 && !vs_valid(&c->vs, t) && !rmp_sim_get(&m->sim, t).valid && no_pins(),
+	   "… the fault was recovered; the entry not done, the list page unpinned");
+	rmp_sim_hv_flip(&m->sim, l, false);
+	is_u64(list_at(l, SVSM_CORE_PVALIDATE, 1, &e), SVSM_ERR_INVALID_ADDRESS,
+	       "… private again but not validated: still INVALID_ADDRESS");
+	ok(vs_valid(&c->vs, l) && !rmp_sim_get(&m->sim, l).valid, "… the tracker still says validated (it cannot know)");
+	e = l;
+	uint16_t next;
+	is_u64(pval(1, &e, 0, &next), SVSM_ERR_PVALIDATE_FAIL_UNCHANGED,
+	       "rescinding the taken page: RMPADJUST says it is not validated, FAIL_UNCHANGED");
+	uint64_t pv0 = atomic_load(&m->sim.n_pvalidate);
+	ok(!vs_valid(&c->vs, l) && atomic_load(&m->sim.v_double) == 0, "… tracker = RMP again, no PVALIDATE executed twice");
+	e = l | PVAL_VALIDATE;
+	is_u64(pval(1, &e, 0, NULL), SVSM_SUCCESS, "… and the guest can validate it again");
+	ok(atomic_load(&m->sim.n_pvalidate) == pv0 + 1 && page_zero(l) && rmp_sim_get(&m->sim, l).perm[2] == RMP_PERM_ALL,
+	   "… one PVALIDATE, zeroed, the guest's");
+	e = t | PVAL_VALIDATE;
+	is_u64(list_at(l, SVSM_CORE_PVALIDATE, 1, &e), SVSM_SUCCESS, "the list works again");
+
+	/* Validation racing the hypervisor: the page goes between PVALIDATE and the zeroing. */
+	zero_orig = m->plat.zero;
+	m->plat.zero = zero_after_flip;
+	e = (t + 0x1000) | PVAL_VALIDATE;
+	is_u64(pval(1, &e, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "page taken right after its PVALIDATE: INVALID_ADDRESS");
+	m->plat.zero = zero_orig;
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, t + 0x1000);
+	ok(!vs_valid(&c->vs, t + 0x1000) && !p.valid && !gperm(p), "… nothing granted, tracker = RMP (not validated)");
+
+	/* The calling area. */
+	uint64_t ca = c->vcpu[0].caa;
+	*(uint8_t *)rmp_sim_map(&m->sim, ca, 1) = 1; /* a call was pending when the page went */
+	rmp_sim_hv_flip(&m->sim, ca, true);
+	struct proto_regs r = { SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3 };
+	f0 = faults();
+	ok(!proto_handle_request(c, 0, &r) && r.rax == SVSM_CORE_QUERY_PROTOCOL && r.rcx == 1 && faults() == f0 + 1,
+	   "calling area taken: no call seen, registers untouched, no #VC");
+	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x54000, 0, 0, NULL), SVSM_SUCCESS, "REMAP_CA away from it works");
+	rmp_sim_hv_flip(&m->sim, 0x53000, true);
+	is_u64(call(0, SVSM_CORE_REMAP_CA, 0x53000, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "REMAP_CA onto a taken page: INVALID_ADDRESS");
+	is_u64(c->vcpu[0].caa, 0x54000, "… the calling area stays where it was");
+
+	/* VMSAs. */
+	uint64_t vm = 0x55000, vca = 0x56000;
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, vca, 11, NULL), SVSM_SUCCESS, "CREATE_VCPU for the flip tests");
+	rmp_sim_hv_flip(&m->sim, vm, true);
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "DELETE_VCPU of a VMSA the hypervisor took: INVALID_ADDRESS");
+	ok(proto_find_vcpu(c, vm) >= 0, "… still registered");
+	env_write_vmsa(m, 0x57000, 2, EFER_SVME, ENV_SEV_FEATURES);
+	rmp_sim_hv_flip(&m->sim, 0x57000, false);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, 0x57000, 0x58000, 12, NULL), SVSM_ERR_PVALIDATE_FAIL_INPUT,
+	       "CREATE_VCPU on a taken page: the RMPADJUST's FAIL_INPUT (0x80001001)");
+	ok(proto_find_vcpu(c, 0x57000) < 0, "… nothing registered");
+
+	/* Attestation buffers. */
+	uint64_t opg = 0x5A000, non = 0x5B000, rep = 0x5C000, man = 0x5D000;
+	uint64_t op[8] = { rep, 4096, non, 64, man, 4096, 0, 0 };
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, opg, op, sizeof(op));
+	is_u64(call(1, SVSM_ATTEST_SERVICES, opg, 0, 0, NULL), SVSM_SUCCESS, "ATTEST_SERVICES for the flip tests");
+	rmp_sim_hv_flip(&m->sim, rep, true);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, opg, 7, 8, &r), SVSM_ERR_INVALID_ADDRESS, "report buffer taken: INVALID_ADDRESS");
+	ok(r.rcx == opg && r.rdx == 7 && r.r8 == 8 && no_pins(), "… registers left alone, nothing pinned");
+	rmp_sim_hv_flip(&m->sim, non, false);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, opg, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "nonce taken: INVALID_ADDRESS");
+	rmp_sim_hv_flip(&m->sim, opg, true);
+	is_u64(call(1, SVSM_ATTEST_SERVICES, opg, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS, "operation taken: INVALID_ADDRESS");
+
+	/* Deposits and withdrawals. */
+	uint64_t dl = 0x5E000, dp = 0x5F000;
+	e = dp;
+	is_u64(list_at(dl, SVSM_CORE_DEPOSIT_MEM, 1, &e), SVSM_SUCCESS, "DEPOSIT_MEM for the flip tests");
+	rmp_sim_hv_flip(&m->sim, dl, true);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, dl, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "WITHDRAW_MEM into a taken list: INVALID_ADDRESS");
+	ok(vs_owned(&c->vs, dp) && c->pool_n == 1, "… the deposit stays in the pool");
+	rmp_sim_hv_flip(&m->sim, dp, true);
+	is_u64(call(0, SVSM_CORE_WITHDRAW_MEM, LIST, 0, 0, NULL), SVSM_ERR_INVALID_ADDRESS,
+	       "WITHDRAW_MEM of a deposited page the hypervisor took: INVALID_ADDRESS");
+	uint16_t cnt;
+	memcpy(&cnt, rmp_sim_map(&m->sim, LIST, 2), 2);
+	ok(cnt == 0 && vs_owned(&c->vs, dp) && c->pool_n == 0 && atomic_load(&c->st.lost_pages) == 1 &&
+	   !gperm(rmp_sim_get(&m->sim, dp)), "… not handed out (count 0), the page is lost to the pool but stays the SVSM's");
+	e = 0x61000;
+	rmp_sim_hv_flip(&m->sim, e, false);
+	is_u64(list_at(LIST, SVSM_CORE_DEPOSIT_MEM, 1, &e), SVSM_ERR_PVALIDATE_FAIL_INPUT,
+	       "DEPOSIT_MEM of a taken page: the RMPADJUST's FAIL_INPUT");
+	ok(!vs_owned(&c->vs, 0x61000), "… not deposited");
+	is_u64(rmp_sim_violations(&m->sim), 0, "the RMP model saw no violation through all of it");
+}
+
 /* A missing flush must be caught: the model's own check, planted. */
 static void test_flush_check(void)
 {
@@ -594,7 +781,9 @@ int main(void)
 	test_vcpus();
 	test_remap_ca();
 	test_deposit_withdraw();
+	test_inuse();
 	test_attest();
+	test_hv_flip();
 	unsigned bad = 0;
 	char why[160] = "";
 	for (uint64_t a = 0; a < ENV_MEM; a += 2ull << 20)

@@ -48,15 +48,16 @@ static uint64_t calls(void)
 	return atomic_load(&c->st.calls);
 }
 
-/* EFER as the platform's map() sees it while the core handles a call. */
-static void *(*orig_map)(void *, uint64_t, uint64_t);
+/* EFER as the platform sees it while the core handles a call (its first guest access is
+ * the exchange of call_pending). */
+static bool (*orig_xchg8)(void *, uint64_t, uint8_t, uint8_t *);
 static uint64_t efer_seen;
 static unsigned maps_seen;
-static void *spy_map(void *ctx, uint64_t gpa, uint64_t len)
+static bool spy_xchg8(void *ctx, uint64_t gpa, uint8_t v, uint8_t *old)
 {
 	efer_seen = vmsa->efer;
 	maps_seen++;
-	return orig_map(ctx, gpa, len);
+	return orig_xchg8(ctx, gpa, v, old);
 }
 
 static void test_round_trip(void)
@@ -139,8 +140,8 @@ static void test_not_calls(void)
 
 static void test_svme(void)
 {
-	orig_map = m->plat.map;
-	m->plat.map = spy_map;
+	orig_xchg8 = m->plat.xchg8;
+	m->plat.xchg8 = spy_xchg8;
 	maps_seen = 0;
 	vmsa->efer = EFER_SVME | 0x500; /* LME|LMA-like bits must survive */
 	set_pending(1);
@@ -148,7 +149,7 @@ static void test_svme(void)
 	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "a call with the map spy installed");
 	ok(maps_seen > 0 && !(efer_seen & EFER_SVME), "EFER.SVME clear while the call is handled");
 	is_u64(vmsa->efer, EFER_SVME | 0x500, "EFER.SVME set again, other EFER bits kept");
-	m->plat.map = orig_map;
+	m->plat.xchg8 = orig_xchg8;
 
 	vmsa->efer = 0x500;
 	exit_with(SVM_EXIT_INTR, 0, 0, 0, 0);

@@ -42,6 +42,8 @@ static void test_pvalidate(void)
 	ok(rmpadjust_result(0) == RMP_OK && rmpadjust_result(1) == RMP_FAIL_INPUT &&
 	   rmpadjust_result(2) == RMP_FAIL_PERMISSION && rmpadjust_result(6) == RMP_FAIL_SIZEMISMATCH &&
 	   rmpadjust_result(9) == RMP_FAIL_UNKNOWN, "RMPADJUST outcomes");
+	ok(rmpadjust_result(3) == RMP_FAIL_INUSE && !strcmp(rmp_result_name(RMP_FAIL_INUSE), "fail-inuse"),
+	   "RMPADJUST 3: FAIL_INUSE (an in-use VMSA), not an unknown code");
 	is_u64(rmpadjust_attrs(2, RMP_PERM_ALL, false), 0x0F02ull, "RMPADJUST attrs: VMPL2 RWX");
 	is_u64(rmpadjust_attrs(1, 0, true), 0x10001ull, "RMPADJUST attrs: VMSA bit 16");
 	ok(!strcmp(rmp_result_name(RMP_UNCHANGED), "unchanged"), "result names");
