@@ -230,8 +230,17 @@ static const uint8_t *input_bytes(const struct input *in)
 
 /* ---- diagnostics ------------------------------------------------------------------- */
 
-static void print_parse_warnings(const char *file, const struct igvm_file *f)
+/*
+ * The format library's strict findings (warning.mask-no-platform for the mask
+ * bits of platforms a file does not carry, which every file COCONUT's builder
+ * writes draws, and the like) do not change the digest. As a drop-in for
+ * COCONUT's igvmmeasure, standard error stays quiet about them unless -v asks;
+ * `igvmbuild inspect` reports them always.
+ */
+static void print_parse_warnings(const char *file, const struct igvm_file *f, bool verbose)
 {
+	if (!verbose)
+		return;
 	for (size_t i = 0; i < f->warning_count; i++) {
 		const struct igvm_diag *d = &f->warnings[i];
 		ib_warn("%s: offset 0x%llx: %s: %s", file, (unsigned long long)d->offset, igvm_rule_name(d->rule),
@@ -464,6 +473,6 @@ int cmd_measure(const struct measure_globals *g, const char *file, int argc, cha
 	rc = parse_file(file, &in, &f);
 	if (rc)
 		return rc;
-	print_parse_warnings(file, &f);
+	print_parse_warnings(file, &f, g->verbose);
 	return measure_file(g, file, &a, &in, &f, t0);
 }
