@@ -839,6 +839,13 @@ int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_sour
 			    "the file has no %s platform header (it supports: %s)", platform_label(o->platform),
 			    have[0] ? have : "none");
 	}
+	if (o->mask) {
+		if (o->mask & ~mask)
+			return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.mask", f->variable_header_offset,
+				    "compatibility mask 0x%x has bits the %s platform header (mask 0x%x) does not own",
+				    o->mask, platform_label(o->platform), mask);
+		mask = o->mask;
+	}
 	/* Like the crate: an SNP launch needs a policy, although the digest does not hash it. */
 	if (o->platform == IGVM_DIGEST_SEV_SNP && !has_guest_policy(f, mask))
 		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.guest-policy", f->variable_header_offset,

@@ -106,6 +106,8 @@ struct igvm_digest_opts {
 	unsigned jobs;        /* hashing threads; 0 = one per online CPU */
 	const uint8_t *seed;  /* SNP: 48-byte starting digest, NULL = zeros */
 	bool want_runs;       /* collect coalesced runs (for -v) */
+	uint32_t mask;        /* compatibility mask to measure; 0 = the platform header's. Otherwise
+	                         its bits must all belong to that header (measure.mask) */
 };
 
 /* A run of measured pages: contiguous GPAs of one page type. */
