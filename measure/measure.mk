@@ -4,7 +4,9 @@
 
 MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c \
                    format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c
-MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c)))
+# The verbs call libigvm's measurement API (<igvm/measure.h>), compiled in from the same sources.
+MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c))) \
+               libigvm/measure_api.c libigvm/measure_bridge.c
 MEASURE_LIBS := -lz -lcrypto -lpthread
 
 ALL_TARGETS += $(B)/bin/igvmmeasure
