@@ -70,52 +70,50 @@ static const char *reason(void)
  * The outer SEQUENCE of a DER object: tag 0x30, a definite minimal length,
  * exactly the bytes there are. prefix is "cert" or "crl" (rule names).
  */
+static const char *const frame_rules[2][4] = {
+	{ "cert.der-tag", "cert.der-length", "cert.der-truncated", "cert.der-trailing" },
+	{ "crl.der-tag", "crl.der-length", "crl.der-truncated", "crl.der-trailing" },
+};
+
 static int der_frame(const uint8_t *buf, size_t len, const char *prefix, struct snp_error *e)
 {
-	static char rules[2][4][24];
-	int k = strcmp(prefix, "cert") ? 1 : 0;
-	if (!rules[k][0][0]) {
-		snprintf(rules[k][0], sizeof(rules[k][0]), "%s.der-tag", prefix);
-		snprintf(rules[k][1], sizeof(rules[k][1]), "%s.der-length", prefix);
-		snprintf(rules[k][2], sizeof(rules[k][2]), "%s.der-truncated", prefix);
-		snprintf(rules[k][3], sizeof(rules[k][3]), "%s.der-trailing", prefix);
-	}
+	const char *const *rules = frame_rules[strcmp(prefix, "cert") ? 1 : 0];
 	struct ib_cursor c = ib_cursor_make(buf, len);
 	uint8_t tag, l0;
 	if (!ib_cursor_get_u8(&c, &tag) || !ib_cursor_get_u8(&c, &l0))
-		return snp_fail(e, IB_EXIT_INVALID, rules[k][2], len, "%zu bytes: too short for a DER header", len);
+		return snp_fail(e, IB_EXIT_INVALID, rules[2], len, "%zu bytes: too short for a DER header", len);
 	if (tag != 0x30)
-		return snp_fail(e, IB_EXIT_INVALID, rules[k][0], 0, "tag 0x%02x, a DER %s starts with a SEQUENCE (0x30)",
+		return snp_fail(e, IB_EXIT_INVALID, rules[0], 0, "tag 0x%02x, a DER %s starts with a SEQUENCE (0x30)",
 				tag, strcmp(prefix, "cert") ? "CRL" : "certificate");
 	uint64_t n = l0;
 	if (l0 == 0x80)
-		return snp_fail(e, IB_EXIT_INVALID, rules[k][1], 1, "indefinite length (0x80) is BER, not DER");
+		return snp_fail(e, IB_EXIT_INVALID, rules[1], 1, "indefinite length (0x80) is BER, not DER");
 	if (l0 > 0x80) {
 		unsigned bytes = l0 & 0x7F;
 		if (bytes > 4)
-			return snp_fail(e, IB_EXIT_INVALID, rules[k][1], 1, "a %u-byte length field (at most 4 here)", bytes);
+			return snp_fail(e, IB_EXIT_INVALID, rules[1], 1, "a %u-byte length field (at most 4 here)", bytes);
 		n = 0;
 		for (unsigned i = 0; i < bytes; i++) {
 			uint8_t b;
 			if (!ib_cursor_get_u8(&c, &b))
-				return snp_fail(e, IB_EXIT_INVALID, rules[k][2], len,
+				return snp_fail(e, IB_EXIT_INVALID, rules[2], len,
 						"the file ends inside the %u-byte length field", bytes);
 			if (i == 0 && b == 0)
-				return snp_fail(e, IB_EXIT_INVALID, rules[k][1], 2, "length with a leading zero byte (not minimal DER)");
+				return snp_fail(e, IB_EXIT_INVALID, rules[1], 2, "length with a leading zero byte (not minimal DER)");
 			n = n << 8 | b;
 		}
 		if (n < 0x80)
-			return snp_fail(e, IB_EXIT_INVALID, rules[k][1], 1, "long form for a length of %llu (not minimal DER)",
+			return snp_fail(e, IB_EXIT_INVALID, rules[1], 1, "long form for a length of %llu (not minimal DER)",
 					(unsigned long long)n);
 	}
 	size_t left = ib_cursor_left(&c);
 	if (n > left)
-		return snp_fail(e, IB_EXIT_INVALID, rules[k][2], len,
+		return snp_fail(e, IB_EXIT_INVALID, rules[2], len,
 				"the SEQUENCE at offset 0 declares %llu bytes of content from offset 0x%zx, but the input ends "
 				"after %zu",
 				(unsigned long long)n, c.off, left);
 	if (n < left)
-		return snp_fail(e, IB_EXIT_INVALID, rules[k][3], c.off + n, "%llu bytes after the end of the SEQUENCE",
+		return snp_fail(e, IB_EXIT_INVALID, rules[3], c.off + n, "%llu bytes after the end of the SEQUENCE",
 				(unsigned long long)(left - n));
 	return 0;
 }
@@ -127,12 +125,9 @@ static int der_frame(const uint8_t *buf, size_t len, const char *prefix, struct 
 static int pem_one(const uint8_t *buf, size_t len, const char *want, const char *prefix, unsigned char **der,
 		   long *der_len, struct snp_error *e)
 {
-	static char rule_pem[2][24], rule_count[2][24];
+	static const char *const rule_pem[2] = { "cert.pem", "crl.pem" };
+	static const char *const rule_count[2] = { "cert.pem-count", "crl.pem-count" };
 	int k = strcmp(prefix, "cert") ? 1 : 0;
-	if (!rule_pem[k][0]) {
-		snprintf(rule_pem[k], sizeof(rule_pem[k]), "%s.pem", prefix);
-		snprintf(rule_count[k], sizeof(rule_count[k]), "%s.pem-count", prefix);
-	}
 	_cleanup_(bio_freep) BIO *bio = BIO_new_mem_buf(buf, (int)len);
 	if (!bio)
 		return snp_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");

@@ -159,15 +159,15 @@ static int verr(struct snp_verify_error *e, int code, const char *input, const c
 	return code;
 }
 
-static struct snp_check_result *add(struct snp_verify_result *r, const char *name, enum snp_check_class cls,
-				    enum snp_check_status st, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void add(struct snp_verify_result *r, const char *name, enum snp_check_class cls, enum snp_check_status st,
+		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static struct snp_check_result *add(struct snp_verify_result *r, const char *name, enum snp_check_class cls,
-				    enum snp_check_status st, const char *fmt, ...)
+/* At most SNP_VERIFY_MAX_CHECKS (more than there are checks): a further one is dropped. */
+static void add(struct snp_verify_result *r, const char *name, enum snp_check_class cls, enum snp_check_status st,
+		const char *fmt, ...)
 {
-	static struct snp_check_result overflow;
 	if (r->n >= SNP_VERIFY_MAX_CHECKS)
-		return &overflow;
+		return;
 	struct snp_check_result *c = &r->c[r->n++];
 	c->name = name;
 	c->cls = cls;
@@ -176,7 +176,6 @@ static struct snp_check_result *add(struct snp_verify_result *r, const char *nam
 	va_start(ap, fmt);
 	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
 	va_end(ap);
-	return c;
 }
 
 const char *snp_check_class_name(enum snp_check_class c)
