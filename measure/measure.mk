@@ -39,8 +39,9 @@ $(B)/san/tests/test_measure_%: $(SAN_OBJ)/tests/measure/test_%.o $(call san_objs
 # Fuzz harnesses may call measurement parsers too.
 FUZZ_EXTRA_SRC += $(MEASURE_TEST_SRC)
 
-# `make bench`: igvmmeasure's speed and peak memory on a generated >= 100 MB
-# SNP image, against `openssl speed` (bench/run-bench.sh). A benchmark, not a
+# `make bench`: igvmmeasure's speed and peak memory on two generated >= 100 MB
+# SNP images (our layout and COCONUT igvmbuilder's), against `openssl speed -multi`
+# measured in the same run (bench/run-bench.sh). A benchmark, not a
 # test: it is not part of `make check`.
 BENCH_PAGES ?= 25600
 BENCH_JOBS ?= 0

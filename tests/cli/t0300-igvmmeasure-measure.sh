@@ -141,7 +141,7 @@ d0=$("$M" "$FX/mixed.igvm" measure -b --jobs 0)
 if [ -n "$d1" ] && [ "$d1" = "$d4" ] && [ "$d1" = "$d0" ]; then ok "-j 1, -j 4 and one worker per CPU agree"; else notok "-j 1, -j 4 and one worker per CPU agree"; fi
 is "a pipe is read whole and gives the same digest" "$(cat "$FX/mixed.igvm" | "$M" /dev/stdin measure -b)" "$d1"
 "$M" "$FX/mixed.igvm" measure -b --stats >/dev/null 2>"$T/err"
-grep_err "--stats reports workers, pages, time and peak RSS" "stats: workers=[0-9]* pages=[0-9]* hashed_pages=[0-9]* hashed_bytes=[0-9]* seconds=[0-9.]* peak_rss_kib=[0-9]*"
+grep_err "--stats reports workers, pages, time and peak RSS" "stats: workers=[0-9]* pages=[0-9]* hashed_pages=[0-9]* hashed_bytes=[0-9]* repeated_pages=[0-9]* data_bytes=[0-9]* seconds=[0-9.]* peak_rss_kib=[0-9]*"
 
 # ---- refused inputs and exit codes ---------------------------------------------------------------------
 cp "$FX/serializer.igvm" "$T/corrupt.igvm"
