@@ -115,7 +115,7 @@ check-build: $(B)/san/bin/igvmbuild $(B)/san/tools/mkfixtures $(addprefix $(B)/s
 # The runner prints one TAP-style line per assertion and ends with "N passed, N failed[, N skipped]".
 check: check-build
 	@CC="$(CC)" FUZZ_RUNS=$(or $(FUZZ_RUNS),3000) B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" \
-	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(LIB_SRC) $(FUZZ_EXTRA_SRC)" FUZZERS="$(FUZZERS)" \
+	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(sort $(LIB_SRC) $(FUZZ_EXTRA_SRC))" FUZZERS="$(FUZZERS)" \
 	  sh tests/run-tests.sh
 
 # ---- fuzzing (clang's libFuzzer) ------------------------------------------------------------------
@@ -123,7 +123,7 @@ check: check-build
 FUZZ_TIME ?= 300
 fuzz:
 	@CC="$(CC)" B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" HOST_LIBS="$(HOST_LIBS)" \
-	  LIB_SRC="$(LIB_SRC) $(FUZZ_EXTRA_SRC)" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
+	  LIB_SRC="$(sort $(LIB_SRC) $(FUZZ_EXTRA_SRC))" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
 	  sh tests/fuzz/run-fuzz.sh long
 
 # ---- install -------------------------------------------------------------------------------------

@@ -24,13 +24,20 @@ INCLUDEDIR   ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 OBJCOPY      ?= objcopy
 
-LIBIGVM_SRC     := libigvm/libigvm.c libigvm/view.c libigvm/handles.c
-# What libigvm takes from the tree: the format library's reader and common/buf. No libcrypto, no json-c.
-LIBIGVM_DEP_SRC := format/igvm_read.c format/igvm_model.c format/igvm_rules.c common/buf.c
+LIBIGVM_CORE_SRC := libigvm/libigvm.c libigvm/view.c libigvm/handles.c
+LIBIGVM_SRC     := $(LIBIGVM_CORE_SRC) libigvm/measure_api.c libigvm/measure_bridge.c
+# What libigvm takes from the tree: the format library (reader, and the writer igvm_sign.c uses), common/,
+# and igvmmeasure's measurement modules for <igvm/measure.h> (not its command line: cmd_*.c, snp_cli.c,
+# main.c). libcrypto for hashing, signatures and X.509; no json-c, libxml2 or libelf.
+LIBIGVM_MEASURE_SRC := $(filter-out measure/main.c measure/cmd_%.c measure/snp_cli.c,$(wildcard measure/*.c))
+LIBIGVM_DEP_SRC := format/igvm_read.c format/igvm_model.c format/igvm_rules.c format/igvm_write.c common/buf.c \
+                   common/digest.c common/fileio.c $(LIBIGVM_MEASURE_SRC)
 LIBIGVM_ALL_SRC := $(LIBIGVM_SRC) $(LIBIGVM_DEP_SRC)
-LIBIGVM_LIBS    := -lz -pthread
+LIBIGVM_LIBS    := -lz -lcrypto -pthread
 LIBIGVM_FUNCS   := igvm_new_from_binary igvm_free igvm_header_count igvm_get_header_type igvm_get_header \
-                   igvm_get_header_data igvm_get_buffer igvm_get_buffer_size igvm_free_buffer
+                   igvm_get_header_data igvm_get_buffer igvm_get_buffer_size igvm_free_buffer \
+                   $(shell sed -n 's/^[[:space:]]*\(igvm_[a-z0-9_]*\);[[:space:]]*$$/\1/p' libigvm/libigvm.map | \
+                     grep -E '^igvm_(measure|report)_')
 
 LIBIGVM_DUMP_SRC := libigvm/tools/dump_format.c libigvm/tools/igvm-dump.c
 LIBIGVM_TEST_LIB := tests/libigvm/fixtures.c tests/libigvm/qemu_walk.c tests/libigvm/oracle.c \
@@ -81,7 +88,7 @@ $(LIBIGVM_SO): $(call libigvm_pic_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
 # would pull sanitizer runtimes into it.
 define libigvm_archive
 	@mkdir -p $(dir $(1))
-	sed -n 's/^[[:space:]]*\(igvm_[a-z_]*\);[[:space:]]*$$/\1/p' libigvm/libigvm.map > $(1).syms
+	sed -n 's/^[[:space:]]*\(igvm_[a-z0-9_]*\);[[:space:]]*$$/\1/p' libigvm/libigvm.map > $(1).syms
 	$(CC) -nostdlib -r -o $(1).o $(2)
 	$(OBJCOPY) --keep-global-symbols=$(1).syms $(1).o
 	rm -f $(1)
@@ -117,7 +124,7 @@ $(LIBIGVM_TEST_BINS): $(B)/san/tests/%: $(SAN_OBJ)/tests/libigvm/%.o $(call san_
 # The thread test again under ThreadSanitizer (cannot be combined with ASan), objects in $(B)/tsan/obj.
 LIBIGVM_TSAN_OBJ  := $(B)/tsan/obj
 libigvm_tsan_objs  = $(patsubst %.c,$(LIBIGVM_TSAN_OBJ)/%.o,$(1))
-LIBIGVM_TSAN_SRC := tests/libigvm/test_libigvm_threads.c tests/libigvm/fixtures.c $(LIBIGVM_SRC) \
+LIBIGVM_TSAN_SRC := tests/libigvm/test_libigvm_threads.c tests/libigvm/fixtures.c $(LIBIGVM_CORE_SRC) \
                     format/igvm_read.c format/igvm_model.c format/igvm_rules.c format/igvm_write.c common/buf.c
 
 $(LIBIGVM_TSAN_OBJ)/%.o: %.c
@@ -137,7 +144,8 @@ install-libigvm: $(LIBIGVM_SO) $(B)/lib/libigvm.a $(B)/bin/igvm-dump
 	ln -sf libigvm.so.$(LIBIGVM_VERSION) $(DESTDIR)$(LIBDIR)/libigvm.so.$(LIBIGVM_SOVERSION)
 	ln -sf libigvm.so.$(LIBIGVM_SOVERSION) $(DESTDIR)$(LIBDIR)/libigvm.so
 	$(INSTALL) -m 0644 $(B)/lib/libigvm.a $(DESTDIR)$(LIBDIR)/
-	$(INSTALL) -m 0644 libigvm/include/igvm/igvm.h libigvm/include/igvm/igvm_defs.h $(DESTDIR)$(INCLUDEDIR)/igvm/
+	$(INSTALL) -m 0644 libigvm/include/igvm/igvm.h libigvm/include/igvm/igvm_defs.h libigvm/include/igvm/measure.h \
+	  $(DESTDIR)$(INCLUDEDIR)/igvm/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	  -e 's|@VERSION@|$(LIBIGVM_VERSION)|' libigvm/igvm.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/igvm.pc
 	chmod 0644 $(DESTDIR)$(PKGCONFIGDIR)/igvm.pc
@@ -149,7 +157,7 @@ install-libigvm: $(LIBIGVM_SO) $(B)/lib/libigvm.a $(B)/bin/igvm-dump
 uninstall-libigvm:
 	rm -f $(DESTDIR)$(LIBDIR)/libigvm.so.$(LIBIGVM_VERSION) $(DESTDIR)$(LIBDIR)/libigvm.so.$(LIBIGVM_SOVERSION) \
 	  $(DESTDIR)$(LIBDIR)/libigvm.so $(DESTDIR)$(LIBDIR)/libigvm.a $(DESTDIR)$(PKGCONFIGDIR)/igvm.pc \
-	  $(DESTDIR)$(INCLUDEDIR)/igvm/igvm.h $(DESTDIR)$(INCLUDEDIR)/igvm/igvm_defs.h \
+	  $(DESTDIR)$(INCLUDEDIR)/igvm/igvm.h $(DESTDIR)$(INCLUDEDIR)/igvm/igvm_defs.h $(DESTDIR)$(INCLUDEDIR)/igvm/measure.h \
 	  $(DESTDIR)$(BINDIR)/igvm-dump $(DESTDIR)$(MANDIR)/man1/igvm-dump.1 $(DESTDIR)$(MANDIR)/man3/libigvm.3
 	for f in $(LIBIGVM_FUNCS); do rm -f $(DESTDIR)$(MANDIR)/man3/$$f.3; done
 	-rmdir $(DESTDIR)$(INCLUDEDIR)/igvm 2>/dev/null

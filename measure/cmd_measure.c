@@ -7,14 +7,15 @@
  * Reading the file. The file is mapped read-only (MAP_PRIVATE) and handed
  * to the format library, whose validator touches the fixed header, the
  * variable-header section and the few VP contexts it checks, never the page
- * data. The digest module then hashes the page data in place and drops the
- * mapped pages again every few MiB (igvm_digest.h, mem_is_mapping), so the
- * resident set is the header model plus a few MiB whatever the image size,
- * and no byte is copied. Inputs that cannot be mapped (pipes, /dev/stdin)
- * are read whole instead.
- * A mapped file that someone truncates while it is measured makes the
- * kernel raise SIGBUS on the next access past the new end; the handler
- * turns that into the usual one-line I/O error and exit status 3.
+ * data. The digest module then reads the page data with pread() into a
+ * buffer per hashing thread (igvm_digest.c says why that beats hashing in
+ * place from the mapping), so the resident set is the header model plus a
+ * few MiB whatever the image size. Inputs that cannot be mapped (pipes,
+ * /dev/stdin) are read whole instead.
+ * A mapped file that someone truncates while it is parsed makes the kernel
+ * raise SIGBUS on the next access past the new end; the handler turns that
+ * into the usual one-line I/O error and exit status 3. Truncation while the
+ * pages are read is an I/O error from pread().
  *
  * Exit codes: 0 digest printed; 1 invalid file or a measurement rule (named
  * on stderr); 2 usage; 3 I/O; 4 internal; 5 --check-kvm refused the file,
@@ -230,8 +231,17 @@ static const uint8_t *input_bytes(const struct input *in)
 
 /* ---- diagnostics ------------------------------------------------------------------- */
 
-static void print_parse_warnings(const char *file, const struct igvm_file *f)
+/*
+ * The format library's strict findings (warning.mask-no-platform for the mask
+ * bits of platforms a file does not carry, which every file COCONUT's builder
+ * writes draws, and the like) do not change the digest. As a drop-in for
+ * COCONUT's igvmmeasure, standard error stays quiet about them unless -v asks;
+ * `igvmbuild inspect` reports them always.
+ */
+static void print_parse_warnings(const char *file, const struct igvm_file *f, bool verbose)
 {
+	if (!verbose)
+		return;
 	for (size_t i = 0; i < f->warning_count; i++) {
 		const struct igvm_diag *d = &f->warnings[i];
 		ib_warn("%s: offset 0x%llx: %s: %s", file, (unsigned long long)d->offset, igvm_rule_name(d->rule),
@@ -317,6 +327,7 @@ static void print_json(const char *file, const struct measure_globals *g, const 
 		jsonw_u64(&w, igvm_digest_page_type_key(t), r->pages[t]);
 	jsonw_end_object(&w);
 	jsonw_u64(&w, "hashed_pages", r->hashed_pages);
+	jsonw_u64(&w, "repeated_pages", r->repeated_pages);
 	jsonw_u64(&w, "shared_pages_skipped", r->shared_skipped);
 	if (g->verbose) {
 		jsonw_begin_array(&w, "runs");
@@ -367,10 +378,11 @@ static void print_stats(const struct igvm_digest_result *r, double seconds)
 	uint64_t pages = 0;
 	for (size_t t = 0; t < ARRAY_SIZE(r->pages); t++)
 		pages += r->pages[t];
-	fprintf(stderr, "igvmmeasure: stats: workers=%u pages=%llu hashed_pages=%llu hashed_bytes=%llu seconds=%.6f "
-			"peak_rss_kib=%llu\n",
+	fprintf(stderr, "igvmmeasure: stats: workers=%u pages=%llu hashed_pages=%llu hashed_bytes=%llu repeated_pages=%llu "
+			"data_bytes=%llu seconds=%.6f peak_rss_kib=%llu\n",
 		r->workers, (unsigned long long)pages, (unsigned long long)r->hashed_pages,
-		(unsigned long long)r->hashed_pages * 4096, seconds, peak_rss_kib());
+		(unsigned long long)r->hashed_pages * 4096, (unsigned long long)r->repeated_pages,
+		(unsigned long long)(r->hashed_pages + r->repeated_pages) * 4096, seconds, peak_rss_kib());
 }
 
 /* ---- the verb ---------------------------------------------------------------------------- */
@@ -414,8 +426,9 @@ static int measure_file(const struct measure_globals *g, const char *file, const
 	}
 	struct igvm_digest_opts o = { .platform = p, .native_zero = g->native_zero, .jobs = a->jobs,
 				      .want_runs = g->verbose };
-	struct igvm_digest_source src = { .fd = in->fd, .mem = input_bytes(in), .mem_len = in->len,
-					  .mem_is_mapping = in->map != NULL };
+	/* Page data is read with pread() (see the top of this file); memory only for inputs read whole. */
+	struct igvm_digest_source src = { .fd = in->fd, .mem = in->map ? NULL : input_bytes(in),
+					  .mem_len = in->map ? 0 : in->len };
 	struct igvm_digest_result r;
 	struct igvm_digest_error e;
 	int rc = igvm_digest_compute(f, &src, &o, &r, &e);
@@ -464,6 +477,6 @@ int cmd_measure(const struct measure_globals *g, const char *file, int argc, cha
 	rc = parse_file(file, &in, &f);
 	if (rc)
 		return rc;
-	print_parse_warnings(file, &f);
+	print_parse_warnings(file, &f, g->verbose);
 	return measure_file(g, file, &a, &in, &f, t0);
 }

@@ -1,194 +1,181 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_report.c — `igvmmeasure report REPORT.bin`: decodes an SEV-SNP
- * attestation report (snp_report.h) and checks it against what the caller
- * expects.
+ * cmd_report.c — `igvmmeasure report REPORT.bin [OPTIONS]`: decodes an
+ * SEV-SNP attestation report and verifies it offline, on libigvm's
+ * measurement API (<igvm/measure.h>, snp_verify.h): every long option of
+ * the verb except --json and --help is an option of the API's verifier,
+ * passed through by name, so the command line and the library cannot drift
+ * apart.
  *
- *   igvmmeasure report REPORT.bin [--json]
- *       [--expect-measurement HEX | --igvm FILE] [--expect-policy N]
- *       [--expect-id-key PEM] [--expect-author-key PEM]
- *       [--expect-report-data HEX] [--expect-host-data HEX] [--vcek CERT]
+ * The global options apply too: -n (--loader native-zero), -j N (--jobs N)
+ * and -c (--check-kvm) for the launch of --igvm FILE.
  *
- * --igvm FILE expects what a QEMU/KVM launch of FILE gives: its measurement
- * (the globals -n/-j/-c apply), its SEV-SNP policy, and when it carries an ID
- * block, that block's family and image IDs, guest SVN, ID key digest and
- * author key. --expect-policy overrides the file's policy. --expect-id-key
- * and --expect-author-key compare SHA-384 of the key's 0x404-byte ABI
- * encoding with ID_KEY_DIGEST / AUTHOR_KEY_DIGEST. --vcek verifies the
- * signature over bytes 0x000-0x29F with the certificate's P-384 key (the
- * certificate chain itself is not checked here).
+ * Output: the report's fields, then one line per check and a verdict
+ * (--json: one JSON document). Each failed check is also one line on
+ * standard error: "REPORT: NAME mismatch: detail" for a policy check,
+ * "REPORT: NAME failed: detail" for authenticity and revocation. A report
+ * that is not authenticated (no VCEK or VLEK given) while policy checks were
+ * asked for draws a warning.
  *
- * Exit 0 only when every requested check holds; 5 otherwise, with one line
- * per failed check on stderr; 1 for a report that is not one.
+ * Exit codes: 0 every check held; 5 a policy check failed; 8 not authentic
+ * (signature, chain, VCEK/VLEK not bound to the report); 9 revoked or CRL
+ * unusable; the worst of those when several fail (8, then 9, then 5). 1 for
+ * a report, certificate, table or CRL that is malformed (one line: file,
+ * offset, rule), 2 usage, 3 I/O, 4 internal.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/cleanup.h"
-#include "../common/digest.h"
 #include "../common/fileio.h"
 #include "../common/status.h"
+#include "../libigvm/include/igvm/measure.h"
 #include "cmds.h"
-#include "ecdsa.h"
-#include "id_block.h"
-#include "jsonw.h"
-#include "snp_cli.h"
-#include "snp_report.h"
-
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: igvmmeasure report REPORT.bin [--json] [--expect-measurement HEX | --igvm FILE]\n"
-		     "                   [--expect-policy N] [--expect-id-key PEM] [--expect-author-key PEM]\n"
-		     "                   [--expect-report-data HEX] [--expect-host-data HEX] [--vcek CERT]\n");
-}
 
 /* Anything above this is refused before it is read whole: a report is 1184 bytes. */
 #define REPORT_FILE_MAX (64u * 1024u)
-#define MAX_CHECKS 16
+#define REPORT_SIZE 0x4A0u
 
-struct check {
-	const char *name;
-	bool ok;
-	char detail[300];
-};
+enum { OPT_JSON = 0x100, OPT_HELP, OPT_API = 0x200 };
 
-struct checks {
-	unsigned n;
-	struct check c[MAX_CHECKS];
-};
-
-static void add(struct checks *cs, const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void add(struct checks *cs, const char *name, bool ok, const char *fmt, ...)
+static void usage(FILE *out)
 {
-	if (cs->n >= MAX_CHECKS)
-		return;
-	struct check *c = &cs->c[cs->n++];
-	c->name = name;
-	c->ok = ok;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->detail, sizeof(c->detail), fmt, ap);
-	va_end(ap);
+	fprintf(out, "usage: igvmmeasure report REPORT.bin [--json]\n"
+		     "         [--certs DIR | --cert-table FILE | --vcek CERT | --vlek CERT] [--ask CERT] [--asvk CERT]\n"
+		     "         [--ark CERT] [--crl FILE] [--product NAME] [--at TIME] [--trusted-roots PEM]\n"
+		     "         [--expect-measurement HEX | --igvm FILE] [--expect-policy N] [--require-no-debug]\n"
+		     "         [--require-no-migration-agent] [--require-no-smt] [--require-single-socket]\n"
+		     "         [--min-tcb TCB] [--min-launch-tcb TCB] [--min-build N] [--min-version MAJOR.MINOR]\n"
+		     "         [--expect-report-data HEX] [--expect-host-data HEX] [--expect-family-id HEX]\n"
+		     "         [--expect-image-id HEX] [--expect-chip-id HEX] [--min-guest-svn N] [--expect-vmpl N]\n"
+		     "         [--expect-id-key PEM]... [--expect-id-key-digest HEX]... [--expect-author-key PEM]...\n"
+		     "         [--expect-author-key-digest HEX]... [--require-author-key] [--require-id-block]\n"
+		     "         [--platform-info-set BITS] [--platform-info-clear BITS] [--signing-key vcek|vlek]\n"
+		     "See igvmmeasure(1).\n");
 }
 
-/* A byte-field comparison, reported with both values when they differ. */
-static void add_bytes(struct checks *cs, const char *name, const uint8_t *got, const uint8_t *want, size_t n)
+static int exit_of(IgvmResult r)
 {
-	char g[2 * 64 + 1], w[2 * 64 + 1];
-	ib_hex_upper(got, n, g);
-	if (!memcmp(got, want, n)) {
-		add(cs, name, true, "%s", g);
-		return;
+	switch (r) {
+	case IGVMAPI_OK: return IB_EXIT_OK;
+	case IGVMAPI_INVALID_FILE: return IB_EXIT_INVALID;
+	case IGVMAPI_INVALID_PARAMETER: return IB_EXIT_USAGE;
+	case IGVM_MEASURE_IO_ERROR: return IB_EXIT_IO;
+	case IGVM_MEASURE_CHECK_FAILED: return IB_EXIT_MISMATCH;
+	default: return IB_EXIT_INTERNAL;
 	}
-	ib_hex_upper(want, n, w);
-	add(cs, name, false, "report has %s, expected %s", g, w);
 }
 
-static void add_u64(struct checks *cs, const char *name, uint64_t got, uint64_t want)
+/* The API's error as igvmmeasure's one line. */
+static int print_error(IgvmResult r, const IgvmMeasureError *e)
 {
-	if (got == want)
-		add(cs, name, true, "0x%llx", (unsigned long long)got);
+	if (e->rule[0])
+		ib_err("%s: offset 0x%llx: %s: %s", e->input, (unsigned long long)e->offset, e->rule, e->message);
+	else if (e->input[0])
+		ib_err("%s: %s", e->input, e->message);
 	else
-		add(cs, name, false, "report has 0x%llx, expected 0x%llx", (unsigned long long)got,
-		    (unsigned long long)want);
+		ib_err("report: %s", e->message);
+	return exit_of(r);
 }
 
-/* The key digest the report should carry for a PEM key (private or public). */
-static int key_digest(const char *path, uint8_t out[48])
+static void verifier_freep(IgvmReportVerifier **v) { igvm_report_verifier_free(*v); }
+static void result_freep(IgvmReportResult **r) { igvm_report_result_free(*r); }
+static void string_freep(char **s) { igvm_measure_free(*s); }
+static void options_freep(struct option **o) { free(*o); }
+
+/* The verifier's options plus --json and --help, for getopt_long. */
+static struct option *build_options(void)
 {
-	_cleanup_ecdsa_key_ struct ecdsa_key *k = NULL;
-	int r = snp_cli_load_key(path, false, &k);
-	if (r)
-		return r;
-	return snp_pubkey_digest(k, out) ? IB_EXIT_INTERNAL : 0;
+	uint32_t n = 0;
+	while (igvm_report_option_name(n, NULL))
+		n++;
+	struct option *opts = calloc((size_t)n + 3, sizeof(*opts));
+	if (!opts)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t value = 0;
+		opts[i].name = igvm_report_option_name(i, &value);
+		opts[i].has_arg = value ? required_argument : no_argument;
+		opts[i].val = OPT_API + (int)i;
+	}
+	opts[n] = (struct option){ "json", no_argument, NULL, OPT_JSON };
+	opts[n + 1] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	return opts;
 }
 
-/* Everything a QEMU/KVM launch of an IGVM file fixes in the report. */
-static int igvm_checks(const struct measure_globals *g, const char *igvm, const struct snp_report *rep,
-		       bool policy_given, struct checks *cs)
+static IgvmResult apply_globals(const struct measure_globals *g, IgvmReportVerifier *v, IgvmMeasureError *e)
 {
-	struct snp_igvm_launch l;
-	int r = snp_cli_igvm_launch(g, igvm, &l);
-	if (r)
-		return r;
-	add_bytes(cs, "measurement", rep->measurement, l.digest, 48);
-	if (!policy_given)
-		add_u64(cs, "policy", rep->policy, l.policy);
-	if (!l.has_id_block)
-		return 0;
-	struct snp_id_fields f;
-	struct snp_id_check chk;
-	snp_id_block_decode(l.id_block, &f);
-	if (snp_id_verify(l.id_block, l.id_auth, &chk))
+	IgvmResult r = IGVMAPI_OK;
+	char jobs[16];
+	snprintf(jobs, sizeof(jobs), "%u", g->jobs);
+	if (g->native_zero)
+		r = igvm_report_verifier_set(v, "loader", "native-zero", e);
+	if (!r && g->jobs)
+		r = igvm_report_verifier_set(v, "jobs", jobs, e);
+	if (!r && g->check_kvm)
+		r = igvm_report_verifier_set(v, "check-kvm", NULL, e);
+	return r;
+}
+
+static int read_report(const char *path, uint8_t **buf, size_t *len)
+{
+	int r = ib_read_file(path, REPORT_FILE_MAX, buf, len);
+	if (r == -EFBIG) {
+		ib_err("%s: offset 0x%x: report.size: oversized: more than %u bytes, an attestation report is exactly "
+		       "%u (0x%x)",
+		       path, REPORT_SIZE, REPORT_FILE_MAX, REPORT_SIZE, REPORT_SIZE);
+		return IB_EXIT_INVALID;
+	}
+	if (r < 0) {
+		ib_err("%s: cannot read: %s", path, strerror(-r));
+		return IB_EXIT_IO;
+	}
+	return 0;
+}
+
+static int print_result(const char *path, const IgvmReportResult *res, bool json)
+{
+	_cleanup_(string_freep) char *out = json ? igvm_report_result_json(res, path) : igvm_report_result_text(res);
+	if (!out) {
+		ib_err("%s: out of memory", path);
 		return IB_EXIT_INTERNAL;
-	add_bytes(cs, "family_id", rep->family_id, f.family_id, 16);
-	add_bytes(cs, "image_id", rep->image_id, f.image_id, 16);
-	add_u64(cs, "guest_svn", rep->guest_svn, f.guest_svn);
-	add_bytes(cs, "id_key_digest", rep->id_key_digest, chk.id_key_digest, 48);
-	/* QEMU sets AUTHOR_KEY_EN from the author key's first byte; without it the digest is zero. */
-	if (rep->author_key_en == chk.author_present)
-		add(cs, "author_key_en", true, "%s", chk.author_present ? "yes" : "no");
-	else
-		add(cs, "author_key_en", false, "report has %s, the IGVM ID block %s an author key",
-		    rep->author_key_en ? "yes" : "no", chk.author_present ? "has" : "has no");
-	add_bytes(cs, "author_key_digest", rep->author_key_digest, chk.author_key_digest, 48);
+	}
+	fputs(out, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		ib_err("%s: writing the output failed: %s", path, strerror(errno));
+		return IB_EXIT_IO;
+	}
 	return 0;
 }
 
 int cmd_report(const struct measure_globals *g, int argc, char **argv)
 {
-	enum { OPT_MEAS = 0x100, OPT_IGVM, OPT_POLICY, OPT_ID_KEY, OPT_AUTHOR_KEY, OPT_REPORT_DATA, OPT_HOST_DATA,
-	       OPT_VCEK, OPT_JSON, OPT_HELP };
-	static const struct option opts[] = {
-		{ "expect-measurement", required_argument, NULL, OPT_MEAS },
-		{ "igvm", required_argument, NULL, OPT_IGVM },
-		{ "expect-policy", required_argument, NULL, OPT_POLICY },
-		{ "expect-id-key", required_argument, NULL, OPT_ID_KEY },
-		{ "expect-author-key", required_argument, NULL, OPT_AUTHOR_KEY },
-		{ "expect-report-data", required_argument, NULL, OPT_REPORT_DATA },
-		{ "expect-host-data", required_argument, NULL, OPT_HOST_DATA },
-		{ "vcek", required_argument, NULL, OPT_VCEK },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
-	uint8_t want_meas[48], want_rd[64], want_hd[32];
-	uint64_t want_policy = 0;
-	bool have_meas = false, have_policy = false, have_rd = false, have_hd = false, json = g->json;
-	const char *igvm = NULL, *id_key = NULL, *author_key = NULL, *vcek = NULL;
+	_cleanup_(options_freep) struct option *opts = build_options();
+	_cleanup_(verifier_freep) IgvmReportVerifier *v = igvm_report_verifier_new();
+	if (!opts || !v) {
+		ib_err("report: out of memory");
+		return IB_EXIT_INTERNAL;
+	}
+	IgvmMeasureError e;
+	IgvmResult r = apply_globals(g, v, &e);
+	if (r)
+		return print_error(r, &e);
+	bool json = g->json;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c >= OPT_API) {
+			r = igvm_report_verifier_set(v, igvm_report_option_name((uint32_t)(c - OPT_API), NULL), optarg,
+						     &e);
+			if (r)
+				return print_error(r, &e);
+			continue;
+		}
 		switch (c) {
-		case OPT_MEAS:
-			if (!snp_cli_hex("--expect-measurement", optarg, want_meas, 48))
-				return IB_EXIT_USAGE;
-			have_meas = true;
-			break;
-		case OPT_IGVM: igvm = optarg; break;
-		case OPT_POLICY:
-			if (!snp_cli_u64("--expect-policy", optarg, UINT64_MAX, &want_policy))
-				return IB_EXIT_USAGE;
-			have_policy = true;
-			break;
-		case OPT_ID_KEY: id_key = optarg; break;
-		case OPT_AUTHOR_KEY: author_key = optarg; break;
-		case OPT_REPORT_DATA:
-			if (!snp_cli_hex("--expect-report-data", optarg, want_rd, 64))
-				return IB_EXIT_USAGE;
-			have_rd = true;
-			break;
-		case OPT_HOST_DATA:
-			if (!snp_cli_hex("--expect-host-data", optarg, want_hd, 32))
-				return IB_EXIT_USAGE;
-			have_hd = true;
-			break;
-		case OPT_VCEK: vcek = optarg; break;
 		case OPT_JSON: json = true; break;
+		case 'h':
 		case OPT_HELP: usage(stdout); return IB_EXIT_OK;
 		default: usage(stderr); return IB_EXIT_USAGE;
 		}
@@ -198,104 +185,38 @@ int cmd_report(const struct measure_globals *g, int argc, char **argv)
 		usage(stderr);
 		return IB_EXIT_USAGE;
 	}
-	if (have_meas && igvm) {
-		ib_err("report: --expect-measurement and --igvm both give the measurement; choose one");
-		return IB_EXIT_USAGE;
-	}
 	const char *path = argv[optind];
-
 	_cleanup_free_ uint8_t *buf = NULL;
 	size_t len = 0;
-	int r = ib_read_file(path, REPORT_FILE_MAX, &buf, &len);
-	if (r == -EFBIG) {
-		ib_err("%s: offset 0x%x: report.size: oversized: more than %u bytes, an attestation report is exactly "
-		       "%u (0x%x)", path, SNP_REPORT_SIZE, REPORT_FILE_MAX, SNP_REPORT_SIZE, SNP_REPORT_SIZE);
-		return IB_EXIT_INVALID;
+	int rc = read_report(path, &buf, &len);
+	if (rc)
+		return rc;
+	_cleanup_(result_freep) IgvmReportResult *res = NULL;
+	r = igvm_report_verify(v, buf, len, &res, &e);
+	if (r) {
+		if (!strcmp(e.input, "report"))
+			snprintf(e.input, sizeof(e.input), "%s", path);
+		return print_error(r, &e);
 	}
-	if (r < 0) {
-		ib_err("%s: cannot read: %s", path, strerror(-r));
-		return IB_EXIT_IO;
-	}
-	struct snp_report rep;
-	struct snp_report_error e;
-	if ((r = snp_report_parse(buf, len, &rep, &e))) {
-		ib_err("%s: offset 0x%llx: %s: %s", path, (unsigned long long)e.offset, e.rule, e.detail);
-		return r;
-	}
-	for (unsigned i = 0; i < rep.nwarnings; i++)
-		ib_warn("%s: %s", path, rep.warnings[i]);
+	for (uint32_t i = 0; igvm_report_result_warning(res, i); i++)
+		ib_warn("%s: %s", path, igvm_report_result_warning(res, i));
 
-	struct checks cs = { 0 };
-	if (have_meas)
-		add_bytes(&cs, "measurement", rep.measurement, want_meas, 48);
-	if (igvm && (r = igvm_checks(g, igvm, &rep, have_policy, &cs)))
-		return r;
-	if (have_policy)
-		add_u64(&cs, "policy", rep.policy, want_policy);
-	uint8_t d[48];
-	if (id_key) {
-		if ((r = key_digest(id_key, d)))
-			return r;
-		add_bytes(&cs, "id_key_digest", rep.id_key_digest, d, 48);
+	uint32_t n = igvm_report_result_check_count(res);
+	bool any_policy = false, any_auth = false;
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t cls = igvm_report_result_check_class(res, i);
+		any_policy |= cls == IGVM_REPORT_CLASS_POLICY;
+		any_auth |= cls == IGVM_REPORT_CLASS_AUTHENTICITY;
+		if (igvm_report_result_check_status(res, i) != IGVM_REPORT_CHECK_FAIL)
+			continue;
+		ib_err("%s: %s %s: %s", path, igvm_report_result_check_name(res, i),
+		       cls == IGVM_REPORT_CLASS_POLICY ? "mismatch" : "failed", igvm_report_result_check_detail(res, i));
 	}
-	if (author_key) {
-		if ((r = key_digest(author_key, d)))
-			return r;
-		add_bytes(&cs, "author_key_digest", rep.author_key_digest, d, 48);
-	}
-	if (have_rd)
-		add_bytes(&cs, "report_data", rep.report_data, want_rd, 64);
-	if (have_hd)
-		add_bytes(&cs, "host_data", rep.host_data, want_hd, 32);
-	if (vcek) {
-		uint8_t x[48], y[48];
-		char err[320];
-		if ((r = ecdsa_cert_load_p384(vcek, x, y, err, sizeof(err)))) {
-			ib_err("%s: %s", vcek, err);
-			return r;
-		}
-		int v = snp_report_verify_signature(buf, &rep, x, y, err, sizeof(err));
-		if (v < 0) {
-			ib_err("%s: %s", path, err);
-			return IB_EXIT_INTERNAL;
-		}
-		add(&cs, "signature", v == 1, "%s", v == 1 ? "verified with the certificate's key" : err);
-	}
-
-	bool all_ok = true;
-	for (unsigned i = 0; i < cs.n; i++) {
-		if (!cs.c[i].ok) {
-			all_ok = false;
-			ib_err("%s: %s mismatch: %s", path, cs.c[i].name, cs.c[i].detail);
-		}
-	}
-	if (json) {
-		struct jsonw w;
-		jsonw_init(&w, stdout);
-		jsonw_begin_object(&w, NULL);
-		jsonw_str(&w, "file", path);
-		jsonw_begin_object(&w, "report");
-		snp_report_print_json(&rep, &w);
-		jsonw_end_object(&w);
-		jsonw_begin_array(&w, "checks");
-		for (unsigned i = 0; i < cs.n; i++) {
-			jsonw_begin_object(&w, NULL);
-			jsonw_str(&w, "check", cs.c[i].name);
-			jsonw_bool(&w, "ok", cs.c[i].ok);
-			jsonw_str(&w, "detail", cs.c[i].detail);
-			jsonw_end_object(&w);
-		}
-		jsonw_end_array(&w);
-		jsonw_bool(&w, "ok", all_ok);
-		jsonw_end_object(&w);
-		jsonw_finish(&w);
-	} else {
-		snp_report_print_text(&rep, stdout);
-		if (cs.n) {
-			printf("Checks:\n");
-			for (unsigned i = 0; i < cs.n; i++)
-				printf("  %-20s%s  %s\n", cs.c[i].name, cs.c[i].ok ? "OK      " : "MISMATCH", cs.c[i].detail);
-		}
-	}
-	return all_ok ? IB_EXIT_OK : IB_EXIT_MISMATCH;
+	if (any_policy && !any_auth)
+		ib_warn("%s: not authenticated: the policy checks say what the report claims, not that an AMD part "
+			"signed it (give --certs DIR, --cert-table FILE, --vcek or --vlek)",
+			path);
+	if ((rc = print_result(path, res, json)))
+		return rc;
+	return igvm_report_result_verdict(res);
 }

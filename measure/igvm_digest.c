@@ -18,13 +18,23 @@
  *    page against thirty-three for the page itself, so hashing the pages in
  *    parallel gives almost all of the speed-up;
  *  - memory is bounded by the ring (nslots × BATCH items) and one BATCH-page
- *    buffer per thread, whatever the file size. From an fd, pages are read
- *    with pread(), which leaves them in the page cache rather than in our
- *    resident set. From a file mapping (what igvmmeasure uses: it saves the
- *    copy, about 8% of the time) pages are hashed in place and the mapping
- *    is emptied with MADV_DONTNEED every RELEASE_PAGES hashed pages: a
- *    mapped page counts in the RSS until it is unmapped, so this bounds the
- *    resident set to about RELEASE_PAGES pages plus what is in flight;
+ *    buffer per thread, whatever the file size. From an fd (what igvmmeasure
+ *    and the library's path API use), pages are read with pread(), a run of
+ *    back-to-back data with one call, which leaves them in the page cache
+ *    rather than in our resident set. From a file mapping (mem_is_mapping)
+ *    pages are hashed in place and the mapping is emptied with MADV_DONTNEED
+ *    every RELEASE_PAGES hashed pages: a mapped page counts in the RSS until
+ *    it is unmapped, so this bounds the resident set to about RELEASE_PAGES
+ *    pages plus what is in flight;
+ *  - measured on a 2-vCPU virtual machine (`make bench`), pread() beats the
+ *    mapping with two threads (0.080 s against 0.105 s for 100 MiB): its copy
+ *    costs about 8% of the CPU time, but every first touch of a mapped page
+ *    is a fault (about 14 us each there, one per 64 KiB with fault-around),
+ *    threads faulting on one address space contend for it, and each
+ *    MADV_DONTNEED shoots down the other thread's TLB. Populating the mapping
+ *    ahead (MADV_POPULATE_READ, 1-4 MiB windows) did not beat pread();
+ *  - page data the file stores once for several headers is hashed once (the
+ *    memo, below);
  *  - items are produced lazily, so a parameter area of a million pages never
  *    exists as a list.
  * SHA-384 goes through EVP directly with one reused context per thread: the
@@ -132,6 +142,7 @@ enum contents {
 	CONTENTS_NONE = 0,      /* SNP: 48 zero bytes; SEV: nothing hashed */
 	CONTENTS_ZERO_PAGE = 1, /* a page of zeros */
 	CONTENTS_DATA = 2,      /* the 4 KiB at `off` in the file */
+	CONTENTS_REPEAT = 3,    /* SNP: the 4 KiB at `off`, hashed already for an earlier item (memo) */
 };
 
 struct item {
@@ -139,6 +150,36 @@ struct item {
 	uint32_t off;
 	uint8_t type;     /* enum snp_page_type */
 	uint8_t contents; /* enum contents */
+	bool memo_store;  /* SNP: the first item with this repeated offset; its hash goes into the memo */
+};
+
+/*
+ * Pages stored once and referenced again. IGVM writers store identical pages
+ * once (the crate's and ours de-duplicate; a file-system image has many zero
+ * pages), so several PAGE_DATA headers may point at the same file data, and
+ * hashing it once is enough. Which offsets repeat is found before the walk,
+ * from the headers alone: data is written in directive order, so data that
+ * lies before the furthest data seen so far was stored for an earlier header.
+ * Those offsets (at most MEMO_MAX; more are simply hashed again) are the
+ * memo's keys. In the walk the first item with such an offset is hashed as
+ * usual and marked memo_store; later ones become CONTENTS_REPEAT and are not
+ * read. The chain consumes items in walk order, so the first item's hash is in
+ * the memo before any repeat needs it. Only the caller's thread touches the
+ * memo.
+ */
+#define MEMO_MAX 4096u
+
+struct memo_entry {
+	uint32_t off; /* 0: empty slot (data never lies at offset 0) */
+	bool claimed; /* an item with this offset was produced */
+	bool filled;  /* and its hash is below */
+	uint8_t hash[SNP_LD_LEN];
+};
+
+struct memo {
+	struct memo_entry *e;
+	size_t cap; /* power of two */
+	size_t n;
 };
 
 struct area {
@@ -160,6 +201,7 @@ struct walker {
 	uint8_t type, first, rest;
 	uint64_t emitted; /* pages started so far, for the page limit */
 	uint64_t shared;
+	struct memo memo; /* SNP only */
 };
 
 static int cmp_area(const void *a, const void *b)
@@ -187,6 +229,62 @@ static int build_areas(struct walker *w)
 							       h->body.param_area.number_of_bytes };
 	}
 	qsort(w->areas, w->nareas, sizeof(*w->areas), cmp_area);
+	return 0;
+}
+
+static struct memo_entry *memo_find(const struct memo *m, uint32_t off, bool insert)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = (size_t)(off / PAGE * 0x9E3779B97F4A7C15ull) & (m->cap - 1);
+	for (;; i = (i + 1) & (m->cap - 1)) {
+		struct memo_entry *e = &m->e[i];
+		if (e->off == off)
+			return e;
+		if (!e->off)
+			return insert ? e : NULL;
+	}
+}
+
+/* The memo's keys: offsets of page data that headers point back at (see struct memo). */
+static int build_memo(struct walker *w)
+{
+	uint64_t furthest = 0;
+	size_t backrefs = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		furthest = 0;
+		for (size_t i = 0; i < w->f->count; i++) {
+			const struct igvm_header *h = &w->f->hdr[i];
+			if (!h->known || h->type != IGVM_VHT_PAGE_DATA || !h->data_offset ||
+			    !(h->body.page.compatibility_mask & w->mask))
+				continue;
+			if (h->data_offset < furthest) {
+				if (pass == 0) {
+					backrefs++;
+				} else if (w->memo.n < MEMO_MAX) {
+					struct memo_entry *e = memo_find(&w->memo, h->data_offset, true);
+					if (!e->off) {
+						e->off = h->data_offset;
+						w->memo.n++;
+					}
+				}
+			}
+			if ((uint64_t)h->data_offset + PAGE > furthest)
+				furthest = (uint64_t)h->data_offset + PAGE;
+		}
+		if (pass == 0) {
+			if (!backrefs)
+				return 0;
+			size_t want = backrefs < MEMO_MAX ? backrefs : MEMO_MAX;
+			size_t cap = 16;
+			while (cap < 2 * want)
+				cap *= 2;
+			w->memo.e = calloc(cap, sizeof(*w->memo.e));
+			if (!w->memo.e)
+				return -1;
+			w->memo.cap = cap;
+		}
+	}
 	return 0;
 }
 
@@ -300,6 +398,14 @@ static int walk_next(struct walker *w, struct item *it, struct igvm_digest_error
 	it->off = w->off;
 	it->type = w->type;
 	it->contents = w->first;
+	it->memo_store = false;
+	if (it->contents == CONTENTS_DATA && w->memo.n) {
+		struct memo_entry *me = memo_find(&w->memo, it->off, false);
+		if (me && me->claimed)
+			it->contents = CONTENTS_REPEAT;
+		else if (me)
+			me->claimed = it->memo_store = true;
+	}
 	w->first = w->rest;
 	w->off = 0;
 	w->gpa += PAGE; /* may wrap after the last page only; start() checked */
@@ -349,18 +455,29 @@ static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off, struct rea
 /*
  * Points ptr[i] at the 4 KiB of every CONTENTS_DATA item. From memory that
  * is a pointer into the buffer; from a file, items whose data lies back to
- * back (the usual layout: the writer stores pages in directive order) are
- * read with one pread into buf, which holds BATCH pages.
+ * back (the usual layout: the writer stores pages in directive order), even
+ * with items without data between them, are read with one pread into buf,
+ * which holds BATCH pages.
  */
 static int load_batch(const struct igvm_digest_source *src, uint8_t *buf, const struct item *items, unsigned n,
 		      const uint8_t **ptr, struct read_error *re)
 {
 	size_t used = 0;
-	for (unsigned i = 0; i < n;) {
-		if (items[i].contents != CONTENTS_DATA) {
-			ptr[i++] = NULL;
-			continue;
+	/* From a file: the pending run of back-to-back data, read with one pread. */
+	uint64_t run_off = 0, run_len = 0;
+	size_t run_at = 0;
+	for (unsigned i = 0; i <= n; i++) {
+		bool data = i < n && items[i].contents == CONTENTS_DATA;
+		if (!src->mem && run_len && (!data || items[i].off != run_off + run_len)) {
+			if (pread_full(src->fd, buf + run_at, (size_t)run_len, run_off, re))
+				return -1;
+			run_len = 0;
 		}
+		if (i == n)
+			break;
+		ptr[i] = NULL;
+		if (!data)
+			continue;
 		uint64_t off = items[i].off;
 		if (src->mem) {
 			if (!ib_range_ok(off, PAGE, src->mem_len)) {
@@ -369,16 +486,15 @@ static int load_batch(const struct igvm_digest_source *src, uint8_t *buf, const 
 				return -1;
 			}
 			ptr[i] = src->mem + off;
-			i++;
 			continue;
 		}
-		unsigned j = i + 1;
-		while (j < n && items[j].contents == CONTENTS_DATA && items[j].off == off + (uint64_t)(j - i) * PAGE)
-			j++;
-		if (pread_full(src->fd, buf + used, (size_t)(j - i) * PAGE, off, re))
-			return -1;
-		for (; i < j; i++, used += PAGE)
-			ptr[i] = buf + used;
+		if (!run_len) {
+			run_off = off;
+			run_at = used;
+		}
+		run_len += PAGE;
+		ptr[i] = buf + used;
+		used += PAGE;
 	}
 	return 0;
 }
@@ -476,6 +592,7 @@ static int record(struct igvm_digest_result *r, const struct igvm_digest_opts *o
 {
 	r->pages[it->type]++;
 	r->hashed_pages += it->contents == CONTENTS_DATA;
+	r->repeated_pages += it->contents == CONTENTS_REPEAT;
 	return o->want_runs ? add_run(r, it->type, it->gpa) : 0;
 }
 
@@ -566,12 +683,25 @@ static unsigned want_workers(unsigned jobs)
 	return jobs < IGVM_DIGEST_MAX_JOBS ? jobs : IGVM_DIGEST_MAX_JOBS;
 }
 
+/* A page buffer, its pages populated with one call rather than a fault each (see reserve_headers in igvm_read.c). */
+static uint8_t *page_buffer(void)
+{
+	uint8_t *b = malloc((size_t)BATCH * PAGE);
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)b + page - 1) & ~(page - 1), hi = ((uintptr_t)b + (size_t)BATCH * PAGE) & ~(page - 1);
+	if (b && hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#endif
+	return b;
+}
+
 static int worker_init(struct worker *wk, struct pool *p)
 {
 	wk->pool = p;
 	wk->h.md = p->md;
 	wk->h.ctx = EVP_MD_CTX_new();
-	wk->buf = malloc((size_t)BATCH * PAGE);
+	wk->buf = page_buffer();
 	return wk->h.ctx && wk->buf ? 0 : -1;
 }
 
@@ -646,7 +776,7 @@ static int slot_error(const struct slot *s, struct igvm_digest_error *e)
 }
 
 /* Extends the chain with one hashed slot, in order. */
-static int consume(struct slot *s, struct snp_ld *ld, const struct igvm_digest_opts *o,
+static int consume(struct slot *s, struct snp_ld *ld, const struct memo *memo, const struct igvm_digest_opts *o,
 		   struct igvm_digest_result *r, struct igvm_digest_error *e)
 {
 	const uint8_t *zero_hash = snp_zero_page_hash();
@@ -655,6 +785,17 @@ static int consume(struct slot *s, struct snp_ld *ld, const struct igvm_digest_o
 		const uint8_t *contents = it->contents == CONTENTS_DATA	     ? s->hash[i]
 					  : it->contents == CONTENTS_ZERO_PAGE ? zero_hash
 									       : NULL;
+		if (it->memo_store || it->contents == CONTENTS_REPEAT) {
+			struct memo_entry *me = memo_find(memo, it->off, false);
+			if (!me || (it->contents == CONTENTS_REPEAT && !me->filled))
+				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "page memo out of order");
+			if (it->memo_store) {
+				memcpy(me->hash, s->hash[i], SNP_LD_LEN);
+				me->filled = true;
+			} else {
+				contents = me->hash;
+			}
+		}
 		if (snp_ld_extend(ld, (enum snp_page_type)it->type, it->gpa, contents))
 			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to extend the launch digest");
 		if (record(r, o, it))
@@ -716,7 +857,7 @@ static int snp_pipeline(struct snp_run *run, struct walker *w, struct snp_ld *ld
 		wait_slot(run, s);
 		if (s->err)
 			return slot_error(s, e);
-		int rc = consume(s, ld, o, r, e);
+		int rc = consume(s, ld, &w->memo, o, r, e);
 		if (rc)
 			return rc;
 		for (unsigned i = 0; i < s->n; i++)
@@ -825,6 +966,7 @@ static bool has_guest_policy(const struct igvm_file *f, uint32_t mask)
 
 static void md_freep(EVP_MD **md) { EVP_MD_free(*md); }
 static void areas_freep(struct area **a) { free(*a); }
+static void memo_freep(struct memo_entry **m) { free(*m); }
 
 int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_source *src,
 			const struct igvm_digest_opts *o, struct igvm_digest_result *r,
@@ -840,6 +982,13 @@ int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_sour
 			    "the file has no %s platform header (it supports: %s)", platform_label(o->platform),
 			    have[0] ? have : "none");
 	}
+	if (o->mask) {
+		if (o->mask & ~mask)
+			return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.mask", f->variable_header_offset,
+				    "compatibility mask 0x%x has bits the %s platform header (mask 0x%x) does not own",
+				    o->mask, platform_label(o->platform), mask);
+		mask = o->mask;
+	}
 	/* Like the crate: an SNP launch needs a policy, although the digest does not hash it. */
 	if (o->platform == IGVM_DIGEST_SEV_SNP && !has_guest_policy(f, mask))
 		return igvm_digest_fail(e, IB_EXIT_INVALID, "measure.guest-policy", f->variable_header_offset,
@@ -847,9 +996,14 @@ int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_sour
 
 	struct walker w = { .f = f, .platform = o->platform, .native_zero = o->native_zero, .mask = mask };
 	_cleanup_(areas_freep) struct area *areas = NULL;
+	_cleanup_(memo_freep) struct memo_entry *memo = NULL;
 	if (build_areas(&w))
 		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 	areas = w.areas;
+	int mrc = o->platform == IGVM_DIGEST_SEV_SNP ? build_memo(&w) : 0;
+	memo = w.memo.e;
+	if (mrc)
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 
 	int rc;
 	if (o->platform == IGVM_DIGEST_SEV_SNP) {

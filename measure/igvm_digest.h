@@ -106,6 +106,8 @@ struct igvm_digest_opts {
 	unsigned jobs;        /* hashing threads; 0 = one per online CPU */
 	const uint8_t *seed;  /* SNP: 48-byte starting digest, NULL = zeros */
 	bool want_runs;       /* collect coalesced runs (for -v) */
+	uint32_t mask;        /* compatibility mask to measure; 0 = the platform header's. Otherwise
+	                         its bits must all belong to that header (measure.mask) */
 };
 
 /* A run of measured pages: contiguous GPAs of one page type. */
@@ -121,6 +123,8 @@ struct igvm_digest_result {
 	uint64_t pages[8];       /* entries per enum snp_page_type; SEV/SEV-ES count
 	                            hashed data pages as NORMAL, VMSAs as VMSA */
 	uint64_t hashed_pages;   /* 4 KiB pages whose contents were read and hashed */
+	uint64_t repeated_pages; /* SNP: pages whose data the file stores once for an earlier page:
+	                            its hash was reused, not recomputed */
 	uint64_t shared_skipped; /* 4 KiB pages skipped because they are shared */
 	unsigned workers;        /* hashing threads, the caller's included */
 	struct igvm_digest_run *runs;

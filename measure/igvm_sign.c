@@ -167,3 +167,69 @@ int igvm_sign_buffer(const uint8_t *in, size_t len, const struct igvm_sign_opts 
 	}
 	return self_check(out, o, res, e);
 }
+
+/* ---- the launch of a file, for report checks ----------------------------------------------- */
+
+static void launch_file_freep(struct igvm_file *f) { igvm_file_free(f); }
+static void launch_result_freep(struct igvm_digest_result *r) { igvm_digest_result_free(r); }
+
+struct first_kvm {
+	struct igvm_digest_error *e;
+	bool failed;
+};
+
+static void first_kvm_rule(void *ctx, const struct igvm_kvm_finding *k)
+{
+	struct first_kvm *fk = ctx;
+	if (k->warning || fk->failed)
+		return;
+	fk->failed = true;
+	igvm_digest_fail(fk->e, IB_EXIT_MISMATCH, k->rule, k->offset, "%s", k->detail);
+}
+
+int igvm_snp_launch(const uint8_t *data, size_t len, bool native_zero, unsigned jobs, bool check_kvm,
+		    struct snp_igvm_launch *out, struct igvm_digest_error *e)
+{
+	memset(out, 0, sizeof(*out));
+	memset(e, 0, sizeof(*e));
+	_cleanup_(launch_file_freep) struct igvm_file f;
+	memset(&f, 0, sizeof(f));
+	struct igvm_diag d;
+	/* As `measure` does: the reference rules; CoRIM headers do not change what the firmware sees. */
+	if (igvm_parse(data, len, IGVM_PARSE_CORIM, &f, &d))
+		return igvm_digest_fail(e, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID,
+					igvm_rule_name(d.rule), d.offset, "%s", d.detail);
+	struct igvm_snp_view v;
+	int r = igvm_snp_view(&f, &v, e);
+	if (r)
+		return r;
+	if (check_kvm) {
+		struct first_kvm fk = { e, false };
+		igvm_digest_check_kvm(&f, IGVM_DIGEST_SEV_SNP, v.mask, first_kvm_rule, &fk);
+		if (fk.failed)
+			return IB_EXIT_MISMATCH;
+	}
+	struct igvm_digest_source src = { .fd = -1, .mem = data, .mem_len = len };
+	struct igvm_digest_opts o = { .platform = IGVM_DIGEST_SEV_SNP, .native_zero = native_zero, .jobs = jobs };
+	_cleanup_(launch_result_freep) struct igvm_digest_result dr;
+	memset(&dr, 0, sizeof(dr));
+	r = igvm_digest_compute(&f, &src, &o, &dr, e);
+	if (r)
+		return r;
+	if (dr.digest_len != sizeof(out->digest))
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "unexpected SEV-SNP digest length");
+	memcpy(out->digest, dr.digest, sizeof(out->digest));
+	out->policy = v.policy; /* igvm_digest_compute refuses a file without one */
+	if (v.id_blocks > 1)
+		return igvm_digest_fail(e, IB_EXIT_INVALID, "sign.id-block-count", v.id_block_offset,
+					"several SNP_ID_BLOCK headers apply to SEV_SNP; QEMU refuses more than one");
+	if (v.id_blocks) {
+		struct igvm_vhs_snp_id_block body;
+		if (!igvm_header_id_block(&f.hdr[v.id_block_index], &body))
+			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "cannot read the SNP_ID_BLOCK");
+		snp_id_from_igvm(&body, v.policy, out->id_block, out->id_auth);
+		out->has_id_block = true;
+		out->id_block_offset = v.id_block_offset;
+	}
+	return 0;
+}

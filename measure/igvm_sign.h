@@ -58,6 +58,26 @@ struct igvm_snp_view {
  */
 int igvm_snp_view(const struct igvm_file *f, struct igvm_snp_view *v, struct igvm_digest_error *e);
 
+/* What a QEMU/KVM launch of an IGVM file presents to the SEV-SNP firmware. */
+struct snp_igvm_launch {
+	uint8_t digest[48];
+	uint64_t policy;
+	bool has_id_block;
+	uint8_t id_block[SNP_ID_BLOCK_SIZE]; /* as QEMU builds them from the SNP_ID_BLOCK */
+	uint8_t id_auth[SNP_ID_AUTH_SIZE];
+	uint64_t id_block_offset;
+};
+
+/*
+ * Parses the untrusted bytes of a whole IGVM file (reference rules, CoRIM
+ * headers allowed) and works out its SEV-SNP launch: digest (native_zero and
+ * jobs as in igvm_digest.h), policy (required) and the ID block QEMU would
+ * hand over. With check_kvm the QEMU/KVM rules apply first: the first rule
+ * broken fails with IB_EXIT_MISMATCH. Returns an exit code; e says why.
+ */
+int igvm_snp_launch(const uint8_t *data, size_t len, bool native_zero, unsigned jobs, bool check_kvm,
+		    struct snp_igvm_launch *out, struct igvm_digest_error *e);
+
 struct igvm_sign_opts {
 	const struct ecdsa_key *id_key;
 	const struct ecdsa_key *author_key; /* NULL: no author key */

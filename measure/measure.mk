@@ -4,7 +4,9 @@
 
 MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c \
                    format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c
-MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c)))
+# The verbs call libigvm's measurement API (<igvm/measure.h>), compiled in from the same sources.
+MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c))) \
+               libigvm/measure_api.c libigvm/measure_bridge.c
 MEASURE_LIBS := -lz -lcrypto -lpthread
 
 ALL_TARGETS += $(B)/bin/igvmmeasure
@@ -37,8 +39,9 @@ $(B)/san/tests/test_measure_%: $(SAN_OBJ)/tests/measure/test_%.o $(call san_objs
 # Fuzz harnesses may call measurement parsers too.
 FUZZ_EXTRA_SRC += $(MEASURE_TEST_SRC)
 
-# `make bench`: igvmmeasure's speed and peak memory on a generated >= 100 MB
-# SNP image, against `openssl speed` (bench/run-bench.sh). A benchmark, not a
+# `make bench`: igvmmeasure's speed and peak memory on two generated >= 100 MB
+# SNP images (our layout and COCONUT igvmbuilder's), against `openssl speed -multi`
+# measured in the same run (bench/run-bench.sh). A benchmark, not a
 # test: it is not part of `make check`.
 BENCH_PAGES ?= 25600
 BENCH_JOBS ?= 0

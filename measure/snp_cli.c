@@ -114,9 +114,6 @@ int snp_cli_check_kvm(const char *path, const struct igvm_file *f, enum igvm_dig
 	return igvm_digest_check_kvm(f, p, mask, report_kvm, (void *)path) ? IB_EXIT_MISMATCH : 0;
 }
 
-static void igvm_file_freep(struct igvm_file *f) { igvm_file_free(f); }
-static void digest_result_freep(struct igvm_digest_result *r) { igvm_digest_result_free(r); }
-
 int snp_cli_rule_error(const char *path, int code, const char *rule, uint64_t offset, const char *detail)
 {
 	if (rule)
@@ -126,6 +123,8 @@ int snp_cli_rule_error(const char *path, int code, const char *rule, uint64_t of
 	return code;
 }
 
+static void igvm_file_freep(struct igvm_file *f) { igvm_file_free(f); }
+
 int snp_cli_igvm_launch(const struct measure_globals *g, const char *path, struct snp_igvm_launch *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -134,47 +133,18 @@ int snp_cli_igvm_launch(const struct measure_globals *g, const char *path, struc
 	int r = snp_cli_read_file(path, &data, &len);
 	if (r)
 		return r;
-	_cleanup_(igvm_file_freep) struct igvm_file f;
-	memset(&f, 0, sizeof(f));
-	struct igvm_diag d;
-	/* As `measure` does: the reference rules; CoRIM headers do not change what the firmware sees. */
-	if (igvm_parse(data, len, IGVM_PARSE_CORIM, &f, &d))
-		return snp_cli_rule_error(path, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID,
-				  igvm_rule_name(d.rule), d.offset, d.detail);
-	struct igvm_snp_view v;
-	struct igvm_digest_error e;
-	r = igvm_snp_view(&f, &v, &e);
-	if (r)
-		return snp_cli_rule_error(path, r, e.rule, e.offset, e.detail);
-	if (g->check_kvm && (r = snp_cli_check_kvm(path, &f, IGVM_DIGEST_SEV_SNP)))
-		return r;
-
-	struct igvm_digest_source src = { .fd = -1, .mem = data, .mem_len = len };
-	struct igvm_digest_opts o = { .platform = IGVM_DIGEST_SEV_SNP, .native_zero = g->native_zero, .jobs = g->jobs };
-	_cleanup_(digest_result_freep) struct igvm_digest_result dr;
-	struct igvm_digest_error de;
-	memset(&dr, 0, sizeof(dr));
-	memset(&de, 0, sizeof(de));
-	r = igvm_digest_compute(&f, &src, &o, &dr, &de);
-	if (r)
-		return snp_cli_rule_error(path, r, de.rule, de.offset, de.detail);
-	if (dr.digest_len != sizeof(out->digest))
-		return snp_cli_rule_error(path, IB_EXIT_INTERNAL, NULL, 0, "unexpected SEV-SNP digest length");
-	memcpy(out->digest, dr.digest, sizeof(out->digest));
-	out->policy = v.policy; /* igvm_digest_compute refuses a file without one */
-
-	if (v.id_blocks > 1)
-		return snp_cli_rule_error(path, IB_EXIT_INVALID, "sign.id-block-count", v.id_block_offset,
-				  "several SNP_ID_BLOCK headers apply to SEV_SNP; QEMU refuses more than one");
-	if (v.id_blocks) {
-		struct igvm_vhs_snp_id_block body;
-		if (!igvm_header_id_block(&f.hdr[v.id_block_index], &body))
-			return snp_cli_rule_error(path, IB_EXIT_INTERNAL, NULL, 0, "cannot read the SNP_ID_BLOCK");
-		snp_id_from_igvm(&body, v.policy, out->id_block, out->id_auth);
-		out->has_id_block = true;
-		out->id_block_offset = v.id_block_offset;
+	if (g->check_kvm) {
+		/* Every QEMU/KVM finding on its own line, as `measure -c` prints them. */
+		_cleanup_(igvm_file_freep) struct igvm_file f;
+		memset(&f, 0, sizeof(f));
+		struct igvm_diag d;
+		if (igvm_parse(data, len, IGVM_PARSE_CORIM, &f, &d) == 0 &&
+		    (r = snp_cli_check_kvm(path, &f, IGVM_DIGEST_SEV_SNP)))
+			return r;
 	}
-	return 0;
+	struct igvm_digest_error e;
+	r = igvm_snp_launch(data, len, g->native_zero, g->jobs, false, out, &e);
+	return r ? snp_cli_rule_error(path, r, e.rule, e.offset, e.detail) : 0;
 }
 
 int snp_cli_write_all(size_t n, const char *const *paths, const void *const *data, const size_t *lens)

@@ -20,6 +20,7 @@
 #include "ecdsa.h"
 #include "id_block.h"
 #include "igvm_digest.h"
+#include "igvm_sign.h"
 #include "jsonw.h"
 
 /* Exactly n bytes of hex for option opt; prints a usage error and returns false otherwise. */
@@ -50,16 +51,6 @@ int snp_cli_id_field_option(int opt, const char *arg, uint8_t family_id[16], uin
 
 /* Reads a whole IGVM file (at most 4 GiB). Returns an exit code (message printed). */
 int snp_cli_read_file(const char *path, uint8_t **data, size_t *len);
-
-/* What a QEMU/KVM launch of an IGVM file presents to the SEV-SNP firmware. */
-struct snp_igvm_launch {
-	uint8_t digest[48];
-	uint64_t policy;
-	bool has_id_block;
-	uint8_t id_block[SNP_ID_BLOCK_SIZE]; /* as QEMU builds them from the SNP_ID_BLOCK */
-	uint8_t id_auth[SNP_ID_AUTH_SIZE];
-	uint64_t id_block_offset;
-};
 
 /*
  * Parses an IGVM file and works out its launch: digest (the globals'

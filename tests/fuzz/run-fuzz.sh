@@ -163,6 +163,28 @@ else
 	echo "# fuzz: no mkfixtures seeds; starting from an empty corpus"
 fi
 
+# Seeds of their own for harnesses whose input is not an IGVM file: a selector byte, then real
+# material from tests/data/snp (certificates, CRLs, a report followed by a certificate table).
+harness_seeds() { # harness_seeds HARNESS DIR
+	case $1 in
+	fuzz_snp_certs)
+		command -v openssl >/dev/null 2>&1 || return 0
+		set +f
+		i=0
+		for f in tests/data/snp/*.vcek.pem; do
+			i=$((i + 1))
+			{ printf '\000'; cat "$f"; } >"$2/pem$i"
+			{ printf '\000'; openssl x509 -in "$f" -outform DER 2>/dev/null; } >"$2/der$i"
+		done
+		for f in tests/data/snp/crl-*.pem; do
+			i=$((i + 1))
+			{ printf '\001'; openssl crl -in "$f" -outform DER 2>/dev/null; } >"$2/crl$i"
+		done
+		set -f
+		;;
+	esac
+}
+
 # ---- run ---------------------------------------------------------------------------------------
 
 # Short mode: the harnesses share FUZZ_SHORT_BUDGET seconds (at least 5 each), so
@@ -192,6 +214,10 @@ for fz in $FUZZERS; do
 		continue
 	fi
 
+	own=$FUZZ_DIR/seeds-$fz
+	rm -rf "$own"
+	mkdir -p "$own"
+	harness_seeds "$fz" "$own"
 	if [ "$MODE" = short ]; then
 		corpus=$FUZZ_DIR/scratch-$fz
 		rm -rf "$corpus"
@@ -201,14 +227,14 @@ for fz in $FUZZERS; do
 		# shellcheck disable=SC2086
 		"$bin" -runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}" -max_total_time="$short_time" -max_len=65536 -timeout=10 \
 			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$fz-" \
-			"$corpus" "$SEEDS" $extra >"$log" 2>&1
+			"$corpus" "$SEEDS" "$own" $extra >"$log" 2>&1
 		rc=$?
 		rm -rf "$corpus"
 	else
 		corpus=$FUZZ_DIR/corpus/$fz
 		mkdir -p "$corpus"
 		"$bin" -max_total_time="$FUZZ_TIME" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-			-print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$fz-" "$corpus" "$SEEDS" >"$log" 2>&1
+			-print_final_stats=1 -artifact_prefix="$FUZZ_DIR/artifacts/$fz-" "$corpus" "$SEEDS" "$own" >"$log" 2>&1
 		rc=$?
 	fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -n 1)

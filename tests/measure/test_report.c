@@ -439,6 +439,7 @@ static void test_printing(void)
 /*
  * --make OUT [version=N] [key=PEM] [measurement=HEX] [policy=N] [idkey=PEM] [authorkey=PEM]
  *            [family=HEX] [image=HEX] [svn=N] [signing_key=N] [report_data=HEX] [host_data=HEX]
+ *            [reported_tcb=N] [chip=HEX] [cpuid=FAM:MOD] [vmpl=N]
  * writes a report with build()'s values for everything not given, KEY_INFO 0 (VCEK, no author key)
  * unless authorkey= or signing_key= say otherwise, ID/author key digests from the keys' public points,
  * signed over 0x000-0x29F with key= (our signer) when given.
@@ -482,6 +483,19 @@ static int make_report(int argc, char **argv)
 			put64(b, O_POLICY, strtoull(v, NULL, 0));
 		else if (!strcmp(k, "svn"))
 			put32(b, O_SVN, (uint32_t)strtoul(v, NULL, 0));
+		else if (!strcmp(k, "vmpl"))
+			put32(b, O_VMPL, (uint32_t)strtoul(v, NULL, 0));
+		else if (!strcmp(k, "reported_tcb"))
+			put64(b, O_REP_TCB, strtoull(v, NULL, 0));
+		else if (!strcmp(k, "chip"))
+			unhex(v, b + O_CHIP, 64);
+		else if (!strcmp(k, "cpuid")) {
+			unsigned fam = 0, mod = 0;
+			if (sscanf(v, "%x:%x", &fam, &mod) != 2)
+				return 2;
+			b[O_FAM] = (uint8_t)fam;
+			b[O_MOD] = (uint8_t)mod;
+		}
 		else if (!strcmp(k, "signing_key"))
 			keyinfo = (keyinfo & 3) | (uint32_t)strtoul(v, NULL, 0) << 2;
 		else if (!strcmp(k, "idkey") || !strcmp(k, "authorkey")) {
@@ -517,10 +531,27 @@ static int make_report(int argc, char **argv)
 	return write_file(argv[2], b, REPORT) ? 0 : 1;
 }
 
+/* --unhex IN OUT: hex text (whitespace ignored) to bytes, for the real reports in tests/data/snp. */
+static int unhex_file(const char *in, const char *out)
+{
+	FILE *f = fopen(in, "r");
+	if (!f)
+		return 1;
+	static char text[1 << 16];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	static uint8_t bytes[1 << 15];
+	size_t len = unhex(text, bytes, sizeof(bytes));
+	return write_file(out, bytes, len) ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "--make"))
 		return make_report(argc, argv);
+	if (argc == 4 && !strcmp(argv[1], "--unhex"))
+		return unhex_file(argv[2], argv[3]);
 	const char *dir = tmpdir_make();
 	test_fields();
 	test_refusals();
