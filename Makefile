@@ -31,7 +31,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 
 # ---- sources -----------------------------------------------------------------------------------
 
-COMMON_SRC := common/buf.c common/status.c common/fileio.c common/digest.c common/emit.c
+COMMON_SRC := common/buf.c common/status.c common/fileio.c common/digest.c common/emit.c common/version.c
 FORMAT_SRC := format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c \
               format/igvm_describe.c
 LIB_SRC    := $(COMMON_SRC) $(FORMAT_SRC)

@@ -97,6 +97,10 @@ $(B)/san/lib/libigvm.a: $(call san_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
 
 # ---- igvm-dump --------------------------------------------------------------------------------------
 
+# igvm-dump --version names the API level it implements.
+$(call rel_objs,libigvm/tools/igvm-dump.c) $(call san_objs,libigvm/tools/igvm-dump.c): \
+	CPPFLAGS += -DLIBIGVM_VERSION='"$(LIBIGVM_VERSION)"'
+
 $(B)/bin/igvm-dump: $(call rel_objs,$(LIBIGVM_DUMP_SRC)) $(B)/lib/libigvm.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)

@@ -2,7 +2,7 @@
 # It links the format library and libcrypto only (no json-c, libxml2 or libelf),
 # so distributions can package it small for attestation servers.
 
-MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c \
+MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c common/version.c \
                    format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c
 MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c)))
 MEASURE_LIBS := -lz -lcrypto -lpthread
