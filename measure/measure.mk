@@ -13,11 +13,13 @@ INSTALL_TARGETS += install-igvmmeasure
 
 $(B)/bin/igvmmeasure: $(call rel_objs,$(MEASURE_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 $(B)/san/bin/igvmmeasure: $(call san_objs,$(MEASURE_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 .PHONY: install-igvmmeasure
 install-igvmmeasure: $(B)/bin/igvmmeasure
@@ -32,7 +34,8 @@ CHECK_DEPS += $(addprefix $(B)/san/tests/,$(MEASURE_TESTS))
 
 $(B)/san/tests/test_measure_%: $(SAN_OBJ)/tests/measure/test_%.o $(call san_objs,$(MEASURE_TEST_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 # Fuzz harnesses may call measurement parsers too.
 FUZZ_EXTRA_SRC += $(MEASURE_TEST_SRC)
@@ -49,4 +52,5 @@ bench: bench-svsm $(B)/bin/igvmmeasure $(B)/bench/mkbigigvm
 
 $(B)/bench/mkbigigvm: $(call rel_objs,bench/mkbigigvm.c $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lz -lcrypto
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lz -lcrypto
