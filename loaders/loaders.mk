@@ -11,7 +11,7 @@ OBJCOPY ?= objcopy
 GUEST_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                 -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
-                -O2 -g -ffile-prefix-map=$(CURDIR)/= $(WARNINGS)
+                -O2 -g -ffile-prefix-map=$(CURDIR)=. $(WARNINGS)
 GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 LDR_OBJ := $(B)/loaders/obj
