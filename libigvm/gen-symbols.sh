@@ -9,7 +9,7 @@
 # fail when the two differ, so a change of the ABI cannot go unnoticed.
 set -eu
 map=$1
-awk '
+lines=$(awk '
 	match($0, /^[ \t]*\*[ \t]*[A-Za-z0-9_.]+: since igvmbuild [0-9][^ \t]*/) {
 		split(substr($0, RSTART, RLENGTH), w, /[ \t:]+/)
 		for (i = 1; i in w; i++) if (w[i] ~ /^IGVM_/) { node = w[i]; since[node] = w[i + 3] }
@@ -29,8 +29,7 @@ awk '
 			syms[nd "@" nd] = nd
 		}
 		for (s in syms) print s, since[syms[s]]
-	}' "$map" | LC_ALL=C sort | {
-	echo "libigvm.so.0 libigvm0 #MINVER#"
-	echo "* Build-Depends-Package: libigvm-dev"
-	sed 's/^/ /'
-}
+	}' "$map")
+echo "libigvm.so.0 libigvm0 #MINVER#"
+echo "* Build-Depends-Package: libigvm-dev"
+printf '%s\n' "$lines" | LC_ALL=C sort | sed 's/^/ /'
