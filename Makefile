@@ -3,6 +3,7 @@
 #   make                  build the host tools into build/bin/
 #   make check            build everything again with ASan+UBSan into build/san/ and run every test
 #   make fuzz             run each libFuzzer harness for FUZZ_TIME seconds (needs clang)
+#   make package-check    Debian packages (twice, reproducibility), lintian, autopkgtest, rpmbuild
 #   make install          install binaries and man pages (PREFIX, DESTDIR, BINDIR, MANDIR)
 #   make V=1 ...          print the full commands instead of one short line per file
 #   make clean
@@ -141,6 +142,12 @@ check: check-build
 	@CC="$(CC)" FUZZ_RUNS=$(or $(FUZZ_RUNS),3000) B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" \
 	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(LIB_SRC) $(FUZZ_EXTRA_SRC)" FUZZERS="$(FUZZERS)" \
 	  sh tests/run-tests.sh
+
+# ---- distribution packaging: the slow checks (tests/pkg/package-check.sh) ----------------------------
+# Debian packages built twice (reproducibility), lintian, autopkgtest, rpmbuild: about 10 minutes.
+.PHONY: package-check distcheck
+package-check distcheck:
+	@B="$(B)" sh tests/pkg/package-check.sh
 
 # ---- fuzzing (clang's libFuzzer) ------------------------------------------------------------------
 
