@@ -8,6 +8,10 @@
 # Environment: B (build dir), IGVMMEASURE (for the CPU types it lists), COMPLETION_DIR (the
 # scripts under test; default completion/ of the tree, autopkgtest gives the installed ones).
 set -u
+# A parent make (a package build runs `make check LIBDIR=... V=1`) exports its command-line
+# variables; the sub-makes here must see only what each test passes.
+unset PREFIX BINDIR DATADIR MANDIR LIBDIR INCLUDEDIR PKGCONFIGDIR IGVMBUILD_GUESTDIR IGVMBUILD_DATADIR \
+	IGVMBUILD_FIRMWARE BASHCOMPDIR V DEFAULT_IMAGE
 B=${B:-build}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 case $B in /*) ;; *) B=$SRC/$B ;; esac

@@ -6,6 +6,10 @@
 #
 # Environment: CC, MAKE.
 set -u
+# A parent make (a package build runs `make check LIBDIR=... V=1`) exports its command-line
+# variables; the sub-makes here must see only what each test passes.
+unset PREFIX BINDIR DATADIR MANDIR LIBDIR INCLUDEDIR PKGCONFIGDIR IGVMBUILD_GUESTDIR IGVMBUILD_DATADIR \
+	IGVMBUILD_FIRMWARE BASHCOMPDIR V DEFAULT_IMAGE
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 MAKE=${MAKE:-make}
 
