@@ -91,8 +91,11 @@ if want lintian && [ -n "$debs_one" ]; then
 		skip "lintian is not installed"
 	else
 		changes=$(ls "$ONE"/*.changes)
-		lintian --fail-on error,warning --show-overrides "$changes" >"$ONE/lintian.log" 2>&1
+		# The verdict without --show-overrides (with it, lintian 2.116 fails on overridden tags too);
+		# the log with them, to show each override and its reason.
+		lintian --fail-on error,warning "$changes" >/dev/null 2>&1
 		rc=$?
+		lintian --show-overrides "$changes" >"$ONE/lintian.log" 2>&1
 		grep -v '^running with root' "$ONE/lintian.log" | sed 's/^/#   /'
 		errs=$(grep -c '^E: ' "$ONE/lintian.log")
 		warns=$(grep -c '^W: ' "$ONE/lintian.log")
