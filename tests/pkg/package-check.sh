@@ -191,8 +191,13 @@ if want autopkgtest && [ -n "$debs_one" ]; then
 		if [ ! -s "$TESTBED" ]; then
 			skip "no testbed: mmdebstrap is missing or could not reach the Debian archive ($W/mmdebstrap.log)"
 		else
-			echo "# autopkgtest against the .debs in a Debian 12 testbed (log $ONE/autopkgtest.log)"
-			(cd "$ONE" && autopkgtest --no-built-binaries igvmbuild/ $debs_one -- unshare --tarball "$TESTBED") \
+			# The pinned firmware package, when `make` fetched it, goes into the testbed so that
+			# default-image also builds with the real SVSM-capable OVMF (fetched offline there).
+			fwdeb=$(ls "$B"/firmware/ovmf_*_all.deb 2>/dev/null | head -1)
+			set --
+			[ -n "$fwdeb" ] && set -- --copy="$fwdeb:/tmp/ovmf-pinned.deb" --env=IGVMBUILD_FIRMWARE_DEB=/tmp/ovmf-pinned.deb
+			echo "# autopkgtest against the .debs in a Debian 12 testbed${fwdeb:+, with the pinned firmware package} (log $ONE/autopkgtest.log)"
+			(cd "$ONE" && autopkgtest "$@" --no-built-binaries igvmbuild/ $debs_one -- unshare --tarball "$TESTBED") \
 				>"$ONE/autopkgtest.log" 2>&1
 			rc=$?
 			grep -E '^[0-9]+ passed, [0-9]+ failed|^ok - |^not ok|default images built' "$ONE/autopkgtest.log" | sed 's/^/#   /'
