@@ -4,7 +4,9 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 
 /*
  * Measurement hashes one small buffer per page, millions of times. A plain
@@ -101,4 +103,13 @@ void ib_hex(const uint8_t *in, size_t n, char *out)
 void ib_hex_upper(const uint8_t *in, size_t n, char *out)
 {
 	hex_with("0123456789ABCDEF", in, n, out);
+}
+
+struct ib_libversion ib_crypto_version(void)
+{
+#ifdef OPENSSL_VERSION_STR
+	return (struct ib_libversion){ "OpenSSL", OPENSSL_VERSION_STR, OpenSSL_version(OPENSSL_VERSION_STRING) };
+#else
+	return (struct ib_libversion){ "OpenSSL", OPENSSL_VERSION_TEXT, OpenSSL_version(OPENSSL_VERSION) };
+#endif
 }

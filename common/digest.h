@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "version.h"
+
 #define IB_SHA256_LEN 32
 #define IB_SHA384_LEN 48
 
@@ -22,5 +24,8 @@ int ib_sha384(const void *data, size_t len, uint8_t out[IB_SHA384_LEN]);
 void ib_hex(const uint8_t *in, size_t n, char *out);
 /* Upper-case hex likewise (COCONUT igvmmeasure's and the SNP tools' spelling). */
 void ib_hex_upper(const uint8_t *in, size_t n, char *out);
+
+/* The OpenSSL libcrypto this module uses, for --version. */
+struct ib_libversion ib_crypto_version(void);
 
 #endif

@@ -554,3 +554,8 @@ int emit_finish(struct emit *e)
 		return set_err(e, -EIO);
 	return 0;
 }
+
+struct ib_libversion emit_json_version(void)
+{
+	return (struct ib_libversion){ "json-c", JSON_C_VERSION, json_c_version() };
+}

@@ -42,6 +42,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "version.h"
+
 struct emit;
 
 /* NULL when out of memory. `out` is borrowed; it is not closed. */
@@ -80,5 +82,8 @@ int emit_flags(struct emit *e, const char *key, const char *const *names, size_t
  * freed with emit_free().
  */
 int emit_finish(struct emit *e);
+
+/* The json-c this module uses, for --version. */
+struct ib_libversion emit_json_version(void);
 
 #endif

@@ -8,8 +8,9 @@
 # checked too. Nothing is installed: dpkg-deb only reads the archive.
 #
 # Downloads use apt's own helper (present on every Debian system) and fall
-# back to curl. Exit status: 0 done, 1 checksum mismatch, 3 not obtainable
-# (offline and no cached or given .deb).
+# back to curl; IGVMBUILD_OFFLINE=1 forbids them (package builds set it), and
+# so does DEB_BUILD_OPTIONS containing "offline". Exit status: 0 done, 1
+# checksum mismatch, 3 not obtainable (offline and no cached or given .deb).
 set -eu
 
 pin=$1
@@ -38,6 +39,15 @@ if [ -n "${IGVMBUILD_FIRMWARE_DEB:-}" ]; then
 		exit 1
 	}
 	cp "$IGVMBUILD_FIRMWARE_DEB" "$deb.tmp" && mv "$deb.tmp" "$deb"
+fi
+
+offline=${IGVMBUILD_OFFLINE:-0}
+case " ${DEB_BUILD_OPTIONS:-} " in *" offline "*) offline=1 ;; esac
+
+if ! sha_ok "$deb" "$sha" && [ "$offline" = 1 ]; then
+	echo "fetch.sh: offline (IGVMBUILD_OFFLINE=1 or DEB_BUILD_OPTIONS=offline): not downloading $pkg $ver;" \
+		"give a copy with IGVMBUILD_FIRMWARE_DEB=/path/to/${pkg}_${ver}_all.deb" >&2
+	exit 3
 fi
 
 if ! sha_ok "$deb" "$sha"; then

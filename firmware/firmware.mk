@@ -10,7 +10,8 @@ OVMF_SVSM := $(B)/firmware/OVMF-svsm.fd
 FIRMWARE  ?= $(OVMF_SVSM)
 
 $(OVMF_SVSM): firmware/ovmf-svsm.pin firmware/fetch.sh
-	sh firmware/fetch.sh firmware/ovmf-svsm.pin $@
+	$(quiet) FIRMWARE $@
+	$(Q)sh firmware/fetch.sh firmware/ovmf-svsm.pin $@
 
 # `make check` tries to fetch it but goes on without it: the tests that need
 # it say they are skipped and why.

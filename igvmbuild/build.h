@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/version.h"
 #include "../format/igvm.h"
 
 #define BUILD_PAGE 4096u
@@ -154,6 +155,10 @@ struct build_elf {
 };
 
 /* Parses an x86-64 executable; buffer must outlive *out. */
+/* The libxml2 and libelf the builder uses, for --version. */
+struct ib_libversion build_xml_version(void);
+struct ib_libversion build_elf_version(void);
+
 int build_elf_load(const char *path, const uint8_t *data, size_t len, struct build_elf *out);
 void build_elf_free(struct build_elf *e);
 

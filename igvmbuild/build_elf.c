@@ -16,6 +16,9 @@
 
 #include <gelf.h>
 #include <libelf.h>
+#if __has_include(<elfutils/version.h>)
+#include <elfutils/version.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,4 +201,16 @@ int build_elf_load(const char *path, const uint8_t *data, size_t len, struct bui
 invalid:
 	build_elf_free(out);
 	return IB_EXIT_INVALID;
+}
+
+struct ib_libversion build_elf_version(void)
+{
+#ifdef _ELFUTILS_VERSION
+#define BUILD_STR2(x) #x
+#define BUILD_STR(x) BUILD_STR2(x)
+	/* elfutils numbers its releases 0.NNN; libelf has no run-time version query. */
+	return (struct ib_libversion){ "libelf (elfutils)", "0." BUILD_STR(_ELFUTILS_VERSION), NULL };
+#else
+	return (struct ib_libversion){ "libelf", "unknown", NULL };
+#endif
 }

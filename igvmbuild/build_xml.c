@@ -395,3 +395,13 @@ char *build_path_relative(const char *base, const char *rel)
 		return NULL;
 	return r;
 }
+
+struct ib_libversion build_xml_version(void)
+{
+	/* xmlParserVersion is the undotted form ("20914"): compare like with like. */
+	static char running[32];
+	const char *v = xmlParserVersion;
+	long n = v ? strtol(v, NULL, 10) : 0;
+	snprintf(running, sizeof(running), "%ld.%ld.%ld", n / 10000, n / 100 % 100, n % 100);
+	return (struct ib_libversion){ "libxml2", LIBXML_DOTTED_VERSION, v ? running : NULL };
+}

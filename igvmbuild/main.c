@@ -3,7 +3,7 @@
  * main.c — `igvmbuild VERB [ARGS]`: a verb table and the global options.
  *
  *   igvmbuild --help | -h | help [VERB]   usage (of one verb: it runs VERB --help)
- *   igvmbuild --version | -V              "igvmbuild <version>"
+ *   igvmbuild --version | -V              "igvmbuild <version>" and the libraries it was built with
  *   igvmbuild VERB ...                    runs cmd_<verb>(argc, argv), argv[0] = VERB
  *
  * Whatever a verb returns, main() flushes stdout and turns a write error (a
@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include "../common/cleanup.h"
+#include "../common/digest.h"
+#include "../common/emit.h"
 #include "../common/status.h"
+#include "../common/version.h"
+#include "build.h"
 #include "cmds.h"
-
-#ifndef IGVMBUILD_VERSION
-#define IGVMBUILD_VERSION "unknown"
-#endif
 
 struct verb {
 	const char *name;
@@ -87,7 +87,11 @@ int main(int argc, char **argv)
 		return finish(IB_EXIT_OK);
 	}
 	if (!strcmp(arg, "--version") || !strcmp(arg, "-V")) {
-		printf("igvmbuild %s\n", IGVMBUILD_VERSION);
+		const struct ib_libversion libs[] = {
+			ib_zlib_version(), ib_crypto_version(), emit_json_version(), build_xml_version(),
+			build_elf_version(),
+		};
+		ib_print_version("igvmbuild", libs, ARRAY_SIZE(libs));
 		return finish(IB_EXIT_OK);
 	}
 	if (!strcmp(arg, "help")) {

@@ -71,15 +71,17 @@ libigvm_pic_objs  = $(patsubst %.c,$(LIBIGVM_PIC_OBJ)/%.o,$(1))
 
 $(LIBIGVM_PIC_OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -MMD -MP -c $< -o $@
 
 $(LIBIGVM_SO): $(call libigvm_pic_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libigvm.so.$(LIBIGVM_SOVERSION) \
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libigvm.so.$(LIBIGVM_SOVERSION) \
 	  -Wl,--version-script=libigvm/libigvm.map -Wl,-z,defs -Wl,-z,relro -Wl,-z,now \
 	  -o $@ $(filter %.o,$^) $(LIBIGVM_LIBS)
-	ln -sf $(notdir $@) $(@D)/libigvm.so.$(LIBIGVM_SOVERSION)
-	ln -sf libigvm.so.$(LIBIGVM_SOVERSION) $(@D)/libigvm.so
+	$(Q)ln -sf $(notdir $@) $(@D)/libigvm.so.$(LIBIGVM_SOVERSION)
+	$(Q)ln -sf libigvm.so.$(LIBIGVM_SOVERSION) $(@D)/libigvm.so
 
 # ---- static libraries -----------------------------------------------------------------------------
 
@@ -88,12 +90,13 @@ $(LIBIGVM_SO): $(call libigvm_pic_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
 # would pull sanitizer runtimes into it.
 define libigvm_archive
 	@mkdir -p $(dir $(1))
-	sed -n 's/^[[:space:]]*\(igvm_[a-z0-9_]*\);[[:space:]]*$$/\1/p' libigvm/libigvm.map > $(1).syms
-	$(CC) -nostdlib -r -o $(1).o $(2)
-	$(OBJCOPY) --keep-global-symbols=$(1).syms $(1).o
-	rm -f $(1)
-	$(AR) rcs $(1) $(1).o
-	rm -f $(1).o $(1).syms
+	$(quiet) AR $(1)
+	$(Q)sed -n 's/^[[:space:]]*\(igvm_[a-z0-9_]*\);[[:space:]]*$$/\1/p' libigvm/libigvm.map > $(1).syms
+	$(Q)$(CC) -nostdlib -r -o $(1).o $(2)
+	$(Q)$(OBJCOPY) --keep-global-symbols=$(1).syms $(1).o
+	$(Q)rm -f $(1)
+	$(Q)$(AR) rcs $(1) $(1).o
+	$(Q)rm -f $(1).o $(1).syms
 endef
 
 $(B)/lib/libigvm.a: $(call rel_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
@@ -104,13 +107,19 @@ $(B)/san/lib/libigvm.a: $(call san_objs,$(LIBIGVM_ALL_SRC)) libigvm/libigvm.map
 
 # ---- igvm-dump --------------------------------------------------------------------------------------
 
+# igvm-dump --version names the API level it implements.
+$(call rel_objs,libigvm/tools/igvm-dump.c) $(call san_objs,libigvm/tools/igvm-dump.c): \
+	CPPFLAGS += -DLIBIGVM_VERSION='"$(LIBIGVM_VERSION)"'
+
 $(B)/bin/igvm-dump: $(call rel_objs,$(LIBIGVM_DUMP_SRC)) $(B)/lib/libigvm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
 
 $(B)/san/bin/igvm-dump: $(call san_objs,$(LIBIGVM_DUMP_SRC)) $(B)/san/lib/libigvm.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
 
 # ---- tests ------------------------------------------------------------------------------------------
 
@@ -119,7 +128,8 @@ LIBIGVM_TEST_BINS := $(addprefix $(B)/san/tests/,$(LIBIGVM_TESTS) libigvm-qemu-w
 $(LIBIGVM_TEST_BINS): $(B)/san/tests/%: $(SAN_OBJ)/tests/libigvm/%.o $(call san_objs,$(LIBIGVM_TEST_LIB)) \
                       $(B)/san/lib/libigvm.a $(B)/san/lib/libhost.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 # The thread test again under ThreadSanitizer (cannot be combined with ASan), objects in $(B)/tsan/obj.
 LIBIGVM_TSAN_OBJ  := $(B)/tsan/obj
@@ -129,11 +139,13 @@ LIBIGVM_TSAN_SRC := tests/libigvm/test_libigvm_threads.c tests/libigvm/fixtures.
 
 $(LIBIGVM_TSAN_OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -Ilibigvm/include $(CPPFLAGS) $(CFLAGS) -fsanitize=thread -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(BASE_CFLAGS) -Ilibigvm/include $(CPPFLAGS) $(CFLAGS) -fsanitize=thread -MMD -MP -c $< -o $@
 
 $(B)/tsan/tests/libigvm-threads: $(call libigvm_tsan_objs,$(LIBIGVM_TSAN_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fsanitize=thread $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) -fsanitize=thread $(LDFLAGS) -o $@ $^ $(LIBIGVM_LIBS)
 
 # ---- install ----------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ OBJCOPY ?= objcopy
 GUEST_CFLAGS := -std=c11 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
                 -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
-                -O2 -g -ffile-prefix-map=$(CURDIR)/= $(WARNINGS)
+                -O2 -g -ffile-prefix-map=$(CURDIR)=. $(WARNINGS)
 GUEST_LDFLAGS := -nostdlib -static -Wl,--build-id=none -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
 
 LDR_OBJ := $(B)/loaders/obj
@@ -20,25 +20,32 @@ STAGE2_OBJS := $(patsubst %,$(LDR_OBJ)/%.o,$(STAGE2_SRC))
 
 $(LDR_OBJ)/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -mcmodel=small -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -mcmodel=small -MMD -MP -c $< -o $@
 
 $(LDR_OBJ)/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/loaders/stage2.elf: $(STAGE2_OBJS) loaders/stage2.ld
-	$(CC) $(GUEST_LDFLAGS) -Wl,-T,loaders/stage2.ld -o $@ $(STAGE2_OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(GUEST_LDFLAGS) -Wl,-T,loaders/stage2.ld -o $@ $(STAGE2_OBJS)
 
 $(B)/loaders/stage2.bin: $(B)/loaders/stage2.elf
-	$(OBJCOPY) -O binary $< $@
+	$(quiet) OBJCOPY $@
+	$(Q)$(OBJCOPY) -O binary $< $@
 
 $(LDR_OBJ)/resetstub.o: loaders/resetstub.S loaders/resetstub.h
 	@mkdir -p $(@D)
-	$(CC) -m32 -ffreestanding -nostdinc -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) -m32 -ffreestanding -nostdinc -c $< -o $@
 
 $(B)/loaders/resetstub.bin: $(LDR_OBJ)/resetstub.o loaders/resetstub.ld
-	$(CC) -m32 $(GUEST_LDFLAGS) -Wl,-T,loaders/resetstub.ld -o $(B)/loaders/resetstub.elf $<
-	$(OBJCOPY) -O binary -j .rom $(B)/loaders/resetstub.elf $@
+	$(quiet) LD $(B)/loaders/resetstub.elf
+	$(Q)$(CC) -m32 $(GUEST_LDFLAGS) -Wl,-T,loaders/resetstub.ld -o $(B)/loaders/resetstub.elf $<
+	$(quiet) OBJCOPY $@
+	$(Q)$(OBJCOPY) -O binary -j .rom $(B)/loaders/resetstub.elf $@
 	@test "$$(wc -c < $@)" -eq 65536 || { echo "resetstub.bin is not 64 KiB" >&2; rm -f $@; exit 1; }
 
 ALL_TARGETS += $(B)/loaders/stage2.bin $(B)/loaders/resetstub.bin

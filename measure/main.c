@@ -9,12 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/digest.h"
 #include "../common/status.h"
+#include "../common/version.h"
 #include "cmds.h"
 
-#ifndef IGVMBUILD_VERSION
-#define IGVMBUILD_VERSION "unknown"
-#endif
 
 static void usage(FILE *out)
 {
@@ -109,8 +108,11 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return IB_EXIT_OK;
 		case OPT_VERSION:
-			printf("igvmmeasure %s\n", IGVMBUILD_VERSION);
-			return IB_EXIT_OK;
+		{
+			const struct ib_libversion libs[] = { ib_zlib_version(), ib_crypto_version() };
+			ib_print_version("igvmmeasure", libs, sizeof(libs) / sizeof(libs[0]));
+			return fflush(stdout) == 0 ? IB_EXIT_OK : IB_EXIT_IO;
+		}
 		default:
 			usage(stderr);
 			return IB_EXIT_USAGE;

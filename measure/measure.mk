@@ -2,7 +2,7 @@
 # It links the format library and libcrypto only (no json-c, libxml2 or libelf),
 # so distributions can package it small for attestation servers.
 
-MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c \
+MEASURE_LIB_SRC := common/buf.c common/status.c common/fileio.c common/digest.c common/version.c \
                    format/igvm_read.c format/igvm_write.c format/igvm_model.c format/igvm_rules.c
 # The verbs call libigvm's measurement API (<igvm/measure.h>), compiled in from the same sources.
 MEASURE_SRC := measure/main.c measure/snp_digest.c $(sort $(filter-out measure/main.c measure/snp_digest.c,$(wildcard measure/*.c))) \
@@ -15,11 +15,13 @@ INSTALL_TARGETS += install-igvmmeasure
 
 $(B)/bin/igvmmeasure: $(call rel_objs,$(MEASURE_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 $(B)/san/bin/igvmmeasure: $(call san_objs,$(MEASURE_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 .PHONY: install-igvmmeasure
 install-igvmmeasure: $(B)/bin/igvmmeasure
@@ -34,7 +36,8 @@ CHECK_DEPS += $(addprefix $(B)/san/tests/,$(MEASURE_TESTS))
 
 $(B)/san/tests/test_measure_%: $(SAN_OBJ)/tests/measure/test_%.o $(call san_objs,$(MEASURE_TEST_SRC) $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(MEASURE_LIBS)
 
 # Fuzz harnesses may call measurement parsers too.
 FUZZ_EXTRA_SRC += $(MEASURE_TEST_SRC)
@@ -52,4 +55,5 @@ bench: bench-svsm $(B)/bin/igvmmeasure $(B)/bench/mkbigigvm
 
 $(B)/bench/mkbigigvm: $(call rel_objs,bench/mkbigigvm.c $(MEASURE_LIB_SRC))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lz -lcrypto
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lz -lcrypto

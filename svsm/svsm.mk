@@ -30,32 +30,40 @@ SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 
 $(SVSM_OBJ)/%.c.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
 
 $(SVSM_OBJ)/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
 
 $(SVSM_OBJ)/main.o: svsm/main.c
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -MMD -MP -c $< -o $@
 $(SVSM_OBJ)/main-fault.o: svsm/main.c
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_FAULT -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_FAULT -MMD -MP -c $< -o $@
 $(SVSM_OBJ)/main-hang.o: svsm/main.c
 	@mkdir -p $(@D)
-	$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_HANG -MMD -MP -c $< -o $@
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_HANG -MMD -MP -c $< -o $@
 
 SVSM_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
 
 $(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
-	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o
 $(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld
 	@mkdir -p $(@D)
-	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o
 $(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld
 	@mkdir -p $(@D)
-	$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
 
 # ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
@@ -72,17 +80,20 @@ SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
 $(addprefix $(B)/san/tests/,$(SVSM_CRYPTO_TESTS)): $(B)/san/tests/%: $(SAN_OBJ)/tests/svsm/%.o $(SVSM_HOST_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcrypto
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ -lcrypto
 
 $(B)/san/tests/test_svsm_%: $(SAN_OBJ)/tests/svsm/test_svsm_%.o $(SVSM_HOST_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
 
 # Protocol stress test: optimised, not sanitized (speed; TSan is opt-in with PROTO_STRESS_SAN).
 PROTO_STRESS_SAN ?=
 $(B)/tests/protocol-stress: tests/svsm/protocol_stress.c $(PROTO_SRC) tests/svsm/rmp_model.c svsm/protocol/*.h
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) -O2 -g $(PROTO_STRESS_SAN) -o $@ tests/svsm/protocol_stress.c $(PROTO_SRC) \
+	$(quiet) LD $@
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 -g $(PROTO_STRESS_SAN) -o $@ tests/svsm/protocol_stress.c $(PROTO_SRC) \
 	  tests/svsm/rmp_model.c -lpthread
 CHECK_DEPS += $(B)/tests/protocol-stress
 # Fuzz harness tests/fuzz/fuzz_svsm_protocol.c links these (no symbol clashes: proto_*, vs_*,
@@ -97,7 +108,8 @@ bench-svsm: $(B)/tests/protocol-stress
 
 $(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/lib/libhost.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
 SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf
 ALL_TARGETS += $(B)/svsm/svsm.elf

@@ -13,11 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "dump_format.h"
 
 #ifndef IGVMBUILD_VERSION
 #define IGVMBUILD_VERSION "unknown"
+#endif
+#ifndef LIBIGVM_VERSION
+#define LIBIGVM_VERSION "unknown"
 #endif
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_INTERNAL = 4 };
@@ -97,8 +101,12 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
-			printf("igvm-dump (igvmbuild) %s\n", IGVMBUILD_VERSION);
-			return 0;
+			/* The same shape as igvmbuild --version; libigvm is linked in statically. */
+			printf("igvm-dump %s\nlibigvm %s\nzlib %s", IGVMBUILD_VERSION, LIBIGVM_VERSION, ZLIB_VERSION);
+			if (strcmp(zlibVersion(), ZLIB_VERSION) != 0)
+				printf(" (running %s)", zlibVersion());
+			putchar('\n');
+			return fflush(stdout) == 0 ? 0 : EXIT_IO;
 		} else if (!strcmp(a, "--hex") || !strcmp(a, "-h")) {
 			if (++i == argc)
 				return usage_error("value missing for --hex", NULL);

@@ -8,6 +8,10 @@
 #
 # Environment: B (build dir, default build), CC, MAKE.
 set -u
+# A parent make (a package build runs `make check LIBDIR=... V=1`) exports its command-line
+# variables; the sub-makes here must see only what each test passes.
+unset PREFIX BINDIR DATADIR MANDIR LIBDIR INCLUDEDIR PKGCONFIGDIR IGVMBUILD_GUESTDIR IGVMBUILD_DATADIR \
+	IGVMBUILD_FIRMWARE BASHCOMPDIR V DEFAULT_IMAGE
 B=${B:-build}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}

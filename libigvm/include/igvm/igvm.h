@@ -31,6 +31,23 @@
 #define IGVM_X64_LARGE_PAGE_SIZE 0x200000
 #define IGVM_X64_1GB_PAGE_SIZE 0x40000000
 
+/*
+ * Unprefixed constants that the generated header picks up from the igvm
+ * crate's own code, kept so that programs written against it compile:
+ * the bound of the crate's x86-64 identity-map builder, and the AMD SEV-SNP
+ * page types of SNP_LAUNCH_UPDATE (the PAGE_INFO.page_type of the launch
+ * digest; igvmmeasure(1) computes that digest). They are object-like macros,
+ * so they replace these words wherever they appear after the #include:
+ * include <igvm/igvm.h> after headers that use NORMAL, VMSA, ... as names.
+ */
+#define PAGE_TABLE_MAX_COUNT 20
+#define PAGE_TABLE_MAX_BYTES (PAGE_TABLE_MAX_COUNT * IGVM_X64_PAGE_SIZE)
+#define NORMAL 1
+#define VMSA 2
+#define UNMEASURED 4
+#define SECRETS 5
+#define CPUID 6
+
 /* Result codes. Functions that return a count or a handle return one of these (< 0) on failure. */
 enum IgvmResult
 #ifdef __cplusplus

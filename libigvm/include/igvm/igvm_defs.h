@@ -100,6 +100,17 @@ typedef uint32_t __attribute__((__may_alias__)) IGVM_U32_ALIASING;
 #define CCA_POLICY_ATTR_DEBUG 1
 #define CCA_POLICY_ATTR_MEC 2
 
+/*
+ * Bit 31 of IGVM_VHS_VARIABLE_HEADER.typ: a loader that does not know the
+ * header type may skip the header instead of refusing the file. Test it with
+ * (typ & IGVM_VHT_OPTIONAL_BIT); the type proper is (typ & ~IGVM_VHT_OPTIONAL_BIT).
+ */
+#define IGVM_VHT_OPTIONAL_BIT 0x80000000u
+
+/* Device-tree property names the IGVM specification adds (its `dt` module). */
+#define IGVM_DT_IGVM_TYPE_PROPERTY "microsoft,igvm-type"
+#define IGVM_DT_VTL_PROPERTY "microsoft,vtl"
+
 /* ---- enumerations (stored with the width of their typedef) ----------------------- */
 
 /* Type code of a variable header (IGVM_VHS_VARIABLE_HEADER.typ). */
@@ -191,11 +202,36 @@ typedef uint16_t IgvmMemoryMapEntryType;
 #endif
 
 /*
- * IGVM_VHS_CCA_POLICY.hash_algorithm (0 SHA-256, 1 SHA-512, 2 SHA-384) and
- * .lfa_policy (0 disallow, 1 allow): one byte each.
+ * IGVM_VHS_CCA_POLICY.hash_algorithm and .lfa_policy, one byte each. The
+ * enumerator names are unprefixed, as in the generated header; a program that
+ * also includes <openssl/sha.h> (which declares functions SHA256, SHA384 and
+ * SHA512) cannot include this header in the same translation unit, with the
+ * reference header as with this one.
  */
+enum CcaHashAlgorithm
+#ifdef __cplusplus
+	: uint8_t
+#endif
+{
+	SHA256 = 0,
+	SHA512 = 1,
+	SHA384 = 2,
+};
+#ifndef __cplusplus
 typedef uint8_t CcaHashAlgorithm;
+#endif
+
+enum CcaLfaPolicy
+#ifdef __cplusplus
+	: uint8_t
+#endif
+{
+	LFA_DISALLOW = 0,
+	LFA_ALLOW = 1,
+};
+#ifndef __cplusplus
 typedef uint8_t CcaLfaPolicy;
+#endif
 
 /* ---- fixed header and TLV framing ------------------------------------------------ */
 
