@@ -84,6 +84,7 @@ UNINSTALL_TARGETS :=
 -include svsm/svsm.mk
 -include firmware/firmware.mk
 -include igvmbuild/build.mk
+-include svsm/vtpm/vtpm-host.mk
 
 .PHONY: all check check-build fuzz fuzz-build install uninstall clean
 # Keep every intermediate object: deleting them makes the next build redo the work, and

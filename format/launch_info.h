@@ -23,7 +23,8 @@
  *   0x00028000  vTPM configuration blob (format/vtpm_config.h), measured, if any
  *   0x0002C000  boot stack, LAUNCH_BOOT_STACK_SIZE (4 zero pages), top at 0x00030000
  *   0x00030000  initial page tables (at most LAUNCH_PAGE_TABLES_MAX pages)
- *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 16 MiB)
+ *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 64 MiB:
+ *                the core with the vTPM is ~4.5 MiB, its heaps and pool the rest)
  *
  *   Where the kernel region may go: on SNP the firmware (OVMF) validates every
  *   page of RAM below 4 GiB through the SVSM's PVALIDATE call and dies on any
@@ -128,7 +129,7 @@
 #define LAUNCH_PAGE_TABLES_GPA     0x00030000ull
 #define LAUNCH_PAGE_TABLES_MAX     16u          /* pages: [0x30000, 0x40000) */
 #define LAUNCH_KERNEL_REGION_GPA   0x8000000000ull /* 512 GiB, outside guest RAM */
-#define LAUNCH_KERNEL_REGION_SIZE  0x01000000ull
+#define LAUNCH_KERNEL_REGION_SIZE  0x04000000ull
 #define LAUNCH_KERNEL_VBASE        0xFFFFFFFF80000000ull
 #define LAUNCH_IDENTITY_MAP_LIMIT  0x40000000ull /* 1 GiB: one PD of 2 MiB pages */
 

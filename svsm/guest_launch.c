@@ -19,6 +19,7 @@
 #include "snp/pvalidate.h"
 #include "snp/run_vmpl.h"
 #include "snp/secrets_page.h"
+#include "vtpm/vtpm_svsm.h"
 
 #define SVSM_PROTOCOL_MAX_VERSION 1u
 
@@ -231,6 +232,10 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	uint64_t feats = guest_vmsa_features(rdmsr(MSR_SEV_STATUS));
 	if (proto_init(&core, &plat, base, size, n, feats)) {
 		pr_err("guest: protocol core setup failed");
+		return -1;
+	}
+	if (vtpm_attach(&core)) { /* protocol 2 and the vTPM attestation service, if a vTPM runs */
+		pr_err("guest: the vTPM cannot be attached");
 		return -1;
 	}
 	/* Launch pages are read with guest_copy (wherever the builder put them): a fault is

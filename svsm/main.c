@@ -17,6 +17,8 @@
 #include "platform.h"
 #include "selftest.h"
 #include "snp/ghcb_msr.h"
+#include "vtpm/vtpm_svsm.h"
+#include "arch/userabi.h"
 #include "vtpm_cfg.h"
 
 #ifndef SVSM_VERSION
@@ -74,8 +76,10 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	for (unsigned i = 0; i < sizeof(li); i++)
 		d[i] = i < src->size ? s[i] : 0;
 
+	vtpm_mark_entry();
 	console_init(li.debug_serial_port, LOG_INFO);
 	percpu_init_bsp();
+	int abi = userabi_cpu_init(this_cpu()->cpu_index); /* SSE, FS canary: before any vTPM code */
 	idt_init();
 	platform_select((uint32_t)platform_type, &li);
 	if (li.magic != LAUNCH_INFO_MAGIC || li.version != LAUNCH_INFO_VERSION) {
@@ -107,6 +111,9 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	pr_info("platform: %s", platform->describe());
 	log_memory();
 	log_vtpm();
+	if (abi)
+		pr_err("no stack canary: the hardware random source failed");
+	int vtpm_failed = vtpm_boot(&li);
 
 	int failed = selftest_run();
 #ifdef SVSM_TEST_FAULT
@@ -118,8 +125,8 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	for (;;)
 		__asm__ volatile("cli; hlt");
 #endif
-	if (failed) {
-		pr_err("self-tests failed");
+	if (failed || vtpm_failed) {
+		pr_err(vtpm_failed ? "the configured vTPM could not be provided" : "self-tests failed");
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}
 	pr_info("SVSM core ready");

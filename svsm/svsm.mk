@@ -16,7 +16,8 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/guest_access.S svsm/arch/vmpl_swit
                    svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
-             svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
+             svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c \
+             svsm/protocol/vtpm.c
 SVSM_COMMON_SRC += $(PROTO_SRC) svsm/protocol/proto_native.c svsm/protocol/proto_selftest.c svsm/protocol/proto_kmem.c
 # SNP guest requests (VMPL0 attestation reports): AES-GCM and the message layer are portable.
 SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
@@ -25,6 +26,8 @@ SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
 REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
                svsm/snp/tlb.c svsm/snp/hv_doorbell.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
+# The vTPM (issue 11): Debian's libtpms.a and libcrypto.a, our C library, the glue.
+include svsm/vtpm/vtpm.mk
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 
@@ -51,19 +54,20 @@ $(SVSM_OBJ)/main-hang.o: svsm/main.c
 	$(quiet) CC $@
 	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_HANG -MMD -MP -c $< -o $@
 
-SVSM_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
+SVSM_LINK = $(CC) $(GUEST_LDFLAGS) $(VTPM_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
 
-$(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
+$(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o
-$(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld
+	$(VTPM_LINK_NOTE)
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
+$(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o
-$(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o $(VTPM_ARCHIVES)
+$(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o $(VTPM_ARCHIVES)
 
 # ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \

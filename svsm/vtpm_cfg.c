@@ -49,6 +49,19 @@ int vtpm_cfg_parse(const void *blob, size_t avail, struct vtpm_cfg_summary *out)
 	return VTPM_CFG_OK;
 }
 
+void vtpm_cfg_header(const void *blob, struct vtpm_config_header *h)
+{
+	memcpy(h, blob, sizeof(*h));
+}
+
+void vtpm_cfg_nv(const void *blob, const struct vtpm_config_header *h, uint32_t i, struct vtpm_config_nv_index *e,
+		 const uint8_t **data)
+{
+	const unsigned char *b = blob;
+	memcpy(e, b + h->nv_table_offset + (uint64_t)i * h->nv_entry_size, sizeof(*e));
+	*data = e->data_len ? b + e->data_offset : NULL;
+}
+
 const char *vtpm_cfg_strerror(int err)
 {
 	switch (err) {

@@ -31,6 +31,11 @@ struct vtpm_cfg_summary {
 };
 
 int vtpm_cfg_parse(const void *blob, size_t avail, struct vtpm_cfg_summary *out);
+/* After vtpm_cfg_parse() accepted blob: a copy of its header, and of NV entry i
+ * (i < nv_count) with a pointer to its initial data (NULL when data_len is 0). */
+void vtpm_cfg_header(const void *blob, struct vtpm_config_header *h);
+void vtpm_cfg_nv(const void *blob, const struct vtpm_config_header *h, uint32_t i, struct vtpm_config_nv_index *e,
+		 const uint8_t **data);
 const char *vtpm_cfg_strerror(int err);
 /* "sha1,sha256" style list into buf. */
 void vtpm_cfg_banks(uint32_t banks, char *buf, size_t size);

@@ -93,6 +93,16 @@ bool heap_free(struct heap *h, void *p)
 	return true;
 }
 
+size_t heap_usable(const struct heap *h, const void *p)
+{
+	const unsigned char *c = p;
+	if (!p || c < h->base + sizeof(struct heap_block) || c >= h->base + h->size ||
+	    ((uintptr_t)c & (HEAP_ALIGN - 1)))
+		return 0;
+	const struct heap_block *b = (const struct heap_block *)p - 1;
+	return b->magic == MAGIC_USED ? b->size - sizeof(struct heap_block) : 0;
+}
+
 size_t heap_free_bytes(const struct heap *h)
 {
 	size_t n = 0;

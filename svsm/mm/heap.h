@@ -22,6 +22,8 @@ void heap_init(struct heap *h, void *mem, size_t size);
 void *heap_alloc(struct heap *h, size_t n);
 bool heap_free(struct heap *h, void *p);
 size_t heap_free_bytes(const struct heap *h);
+/* Bytes usable at p (at least what was asked for), or 0 if p is not an allocated block. */
+size_t heap_usable(const struct heap *h, const void *p);
 /* Largest single allocation that would succeed now. */
 size_t heap_largest(const struct heap *h);
 

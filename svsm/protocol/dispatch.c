@@ -2,17 +2,18 @@
 /*
  * dispatch.c — the request loop's step (calling area) and the dispatcher;
  * QUERY_PROTOCOL and CONFIGURE_VTOM of the core protocol (SVSM spec, core
- * protocol calls 6 and 7).
+ * protocol calls 6 and 7). Protocol 2 (vTPM) exists only with a vTPM attached.
  */
 #include "proto.h"
 
 /* QUERY_PROTOCOL (spec §6.7): RCX = protocol << 32 | version wanted; RCX out = highest
  * supported version << 32 | lowest when the wanted version is supported, else 0; always
  * SVSM_SUCCESS. Matches COCONUT and the AMD SVSM. */
-static uint32_t query_protocol(struct proto_regs *r)
+static uint32_t query_protocol(const struct proto_core *c, struct proto_regs *r)
 {
 	uint32_t proto = (uint32_t)(r->rcx >> 32), ver = (uint32_t)r->rcx;
-	bool known = proto == SVSM_CORE_PROTOCOL || proto == SVSM_ATTEST_PROTOCOL;
+	bool known = proto == SVSM_CORE_PROTOCOL || proto == SVSM_ATTEST_PROTOCOL ||
+		     (proto == SVSM_VTPM_PROTOCOL && c->vtpm);
 	r->rcx = known && ver == 1 ? (1ull << 32) | 1u : 0;
 	return SVSM_SUCCESS;
 }
@@ -43,13 +44,15 @@ void proto_dispatch(struct proto_core *c, unsigned slot, struct proto_regs *r)
 		rc = SVSM_ERR_INVALID_REQUEST;
 	} else if (proto == SVSM_CORE_PROTOCOL) {
 		if (call == SVSM_CORE_QUERY_PROTOCOL)
-			rc = query_protocol(r);
+			rc = query_protocol(c, r);
 		else if (call == SVSM_CORE_CONFIGURE_VTOM)
 			rc = configure_vtom(r);
 		else
 			rc = proto_core_call(c, slot, call, r);
 	} else if (proto == SVSM_ATTEST_PROTOCOL) {
 		rc = proto_attest_call(c, call, r);
+	} else if (proto == SVSM_VTPM_PROTOCOL && c->vtpm) {
+		rc = proto_vtpm_call(c, call, r);
 	} else {
 		rc = SVSM_ERR_UNSUPPORTED_PROTOCOL;
 	}

@@ -67,6 +67,8 @@
  *    DEPOSIT_MEM  pin list; per entry L3 (reserve) ; L1 → L2 (check) ; L3 (push)
  *    WITHDRAW_MEM pin list; per run L3 (take) ; L1 → update ; then L3, L2 (MEM_AVAILABLE)
  *    ATTEST_*     pin each guest buffer page (L1 → L2) for the copy, unpin
+ *    VTPM_CMD     pin the buffer's pages (L1 → L2); the TPM's own lock (a leaf,
+ *                 vtpm/service.h) around the command; unpin
  *    QUERY_PROTOCOL, CONFIGURE_VTOM: none
  *  Pins make guest buffers the SVSM reads or writes stay validated for the
  *  duration of the call: an invalidation of a pinned page gets SVSM_ERR_BUSY.
@@ -109,6 +111,7 @@
 
 #define SVSM_CORE_PROTOCOL   0u
 #define SVSM_ATTEST_PROTOCOL 1u
+#define SVSM_VTPM_PROTOCOL   2u /* vtpm.c; only with a vTPM attached (proto_attach_vtpm) */
 
 #define SVSM_CORE_REMAP_CA       0u
 #define SVSM_CORE_PVALIDATE      1u
@@ -121,6 +124,9 @@
 
 #define SVSM_ATTEST_SERVICES       0u
 #define SVSM_ATTEST_SINGLE_SERVICE 1u
+
+#define SVSM_VTPM_QUERY 0u
+#define SVSM_VTPM_CMD   1u
 
 #define PROTO_GUEST_VMPL 2u
 #define PROTO_MAX_VCPUS  64u
@@ -180,6 +186,14 @@ struct proto_service {
 	uint32_t len;
 };
 
+/* The TPM behind the vTPM protocol (svsm/vtpm/service.h): runs one TPM command, cmd
+ * (len bytes) -> a TPM response of 10..cap bytes in rsp, whose length it returns;
+ * serializes itself. */
+struct proto_vtpm {
+	uint32_t (*execute)(void *ctx, const uint8_t *cmd, uint32_t len, uint8_t *rsp, uint32_t cap);
+	void *ctx;
+};
+
 struct proto_stats {
 	_Atomic uint64_t calls, pvalidate_entries, refused_unchanged, refused_registered, refused_busy;
 	_Atomic uint64_t guest_faults; /* guest-memory accesses that faulted (a page taken behind our back) */
@@ -202,6 +216,7 @@ struct proto_core {
 	struct proto_service svc[PROTO_MAX_SERVICES];
 	unsigned nsvc;
 	int startup_slot;            /* the first boot vCPU: never deleted, gets MEM_AVAILABLE */
+	const struct proto_vtpm *vtpm; /* NULL: protocol 2 is unsupported */
 	struct proto_stats st;
 };
 
@@ -217,6 +232,9 @@ int proto_mark_validated(struct proto_core *c, uint64_t gpa, uint64_t len);
  * startup vCPU. Returns the slot or -1. */
 int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint32_t apic_id);
 int proto_add_service(struct proto_core *c, const uint8_t guid[16], const uint8_t *data, uint32_t len);
+/* Serves the vTPM protocol with v and lists the vTPM service (ek_public: the EK's
+ * TPMT_PUBLIC, kept by the caller) in the attestation manifest. 0 or -1. */
+int proto_attach_vtpm(struct proto_core *c, const struct proto_vtpm *v, const uint8_t *ek_public, uint32_t len);
 
 /* ---- requests (any number of vCPUs concurrently; each vCPU one call at a time) ---- */
 /* The request loop's step for vCPU slot: if its calling area has call_pending set,
@@ -239,6 +257,7 @@ bool proto_ranges_contain(const uint64_t *base, const uint64_t *size, unsigned n
 void proto_lock(struct proto_core *c, struct spinlock *l);
 uint32_t proto_core_call(struct proto_core *c, unsigned slot, uint32_t call, struct proto_regs *r);
 uint32_t proto_attest_call(struct proto_core *c, uint32_t call, struct proto_regs *r);
+uint32_t proto_vtpm_call(struct proto_core *c, uint32_t call, struct proto_regs *r);
 /* Pins [gpa, gpa+len) (at most 8 pages) for the SVSM to read/write: each page must be
  * validated guest memory (as far as the tracker knows), not deposited, not a VMSA.
  * Returns SVSM_SUCCESS or an error; on success proto_unpin must follow. A pin keeps the

@@ -48,3 +48,11 @@ int snp_cpuid_cbit(const struct snp_cpuid_page *p)
 		return -1;
 	return (int)(r[1] & 0x3F);
 }
+
+void snp_cpuid_postprocess(uint32_t leaf, uint32_t subleaf, uint64_t cr4, uint32_t out[4])
+{
+	if (leaf == 1)
+		out[2] = (out[2] & ~(1u << 27)) | ((cr4 >> 18) & 1u) << 27;
+	else if (leaf == 7 && subleaf == 0)
+		out[2] = (out[2] & ~(1u << 4)) | ((cr4 >> 22) & 1u) << 4;
+}

@@ -96,6 +96,8 @@ bool vc_handle(struct trap_frame *f, struct ghcb *g, uint64_t ghcb_gpa, const st
 	if (in.kind == VC_INSN_CPUID) {
 		uint32_t r[4];
 		(void)snp_cpuid_lookup(cpuid, (uint32_t)f->rax, (uint32_t)f->rcx, 1, r);
+		/* The core never sets CR4.OSXSAVE or CR4.PKE (arch/userabi.h): both bits read 0. */
+		snp_cpuid_postprocess((uint32_t)f->rax, (uint32_t)f->rcx, 0, r);
 		f->rax = r[0];
 		f->rbx = r[1];
 		f->rcx = r[2];

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* service.c — see service.h. */
+#include "service.h"
+
+struct start_args {
+	enum vtpm_rand_mode mode;
+	const void *blob;
+	size_t len;
+	struct vtpm_identity *id;
+	char *err;
+	size_t errlen;
+	int rc;
+};
+
+static bool tpm_initialized;
+
+static void do_start(void *a)
+{
+	struct start_args *s = a;
+	if (!tpm_initialized) {
+		if (vtpm_tpm_init(s->mode)) {
+			s->rc = -1;
+			s->err[0] = 0;
+			return;
+		}
+		tpm_initialized = true;
+	}
+	s->rc = vtpm_manufacture(s->blob, s->len, s->id, s->err, s->errlen);
+	if (!s->rc) {
+		vtpm_tpm_set_identity(s->id->manufacturer, s->id->vendor);
+		s->rc = vtpm_tpm_power_on();
+	}
+}
+
+int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode, const void *blob,
+		       size_t len, char *err, size_t errlen)
+{
+	spin_init(&s->lock);
+	s->run = run;
+	s->ready = false;
+	s->commands = 0;
+	s->proto.execute = vtpm_service_execute;
+	s->proto.ctx = s;
+	if (errlen)
+		err[0] = 0;
+	struct start_args a = { mode, blob, len, &s->id, err, errlen, -1 };
+	spin_lock(&s->lock, NULL, NULL);
+	run(do_start, &a);
+	spin_unlock(&s->lock);
+	if (a.rc && errlen && !err[0]) {
+		static const char m[] = "OpenSSL or libtpms initialisation failed";
+		size_t i = 0;
+		for (; i + 1 < errlen && m[i]; i++)
+			err[i] = m[i];
+		err[i] = 0;
+	}
+	s->ready = !a.rc;
+	return a.rc;
+}
+
+struct power_args {
+	struct vtpm_service *s;
+	bool on, restore;
+	int rc;
+};
+
+static void do_power(void *a)
+{
+	struct power_args *p = a;
+	vtpm_tpm_power_off();
+	p->rc = 0;
+	if (p->restore)
+		p->rc = vtpm_tpm_nv_restore(p->s->id.nv_state, p->s->id.nv_state_len);
+	if (!p->rc && p->on)
+		p->rc = vtpm_tpm_power_on();
+}
+
+int vtpm_service_reset(struct vtpm_service *s)
+{
+	struct power_args a = { s, true, true, -1 };
+	spin_lock(&s->lock, NULL, NULL);
+	s->run(do_power, &a);
+	spin_unlock(&s->lock);
+	return a.rc;
+}
+
+int vtpm_service_power(struct vtpm_service *s, bool on)
+{
+	struct power_args a = { s, on, false, -1 };
+	spin_lock(&s->lock, NULL, NULL);
+	s->run(do_power, &a);
+	spin_unlock(&s->lock);
+	return a.rc;
+}
+
+struct exec_args {
+	const uint8_t *cmd;
+	uint32_t len;
+	uint8_t *rsp;
+	uint32_t cap, rlen;
+};
+
+static void do_exec(void *a)
+{
+	struct exec_args *e = a;
+	e->rlen = vtpm_tpm_execute(e->cmd, e->len, e->rsp, e->cap);
+}
+
+uint32_t vtpm_service_execute(void *ctx, const uint8_t *cmd, uint32_t len, uint8_t *rsp, uint32_t cap)
+{
+	struct vtpm_service *s = ctx;
+	struct exec_args a = { cmd, len, rsp, cap, 0 };
+	if (cap < 10)
+		return 0;
+	spin_lock(&s->lock, NULL, NULL);
+	s->commands++;
+	s->run(do_exec, &a);
+	spin_unlock(&s->lock);
+	return a.rlen;
+}
+
+int vtpm_service_attach(struct vtpm_service *s, struct proto_core *c)
+{
+	if (!s->ready)
+		return -1;
+	return proto_attach_vtpm(c, &s->proto, s->id.ek_public, s->id.ek_public_len);
+}

@@ -1,0 +1,57 @@
+# svsm/vtpm/vtpm.mk — the vTPM: Debian's libtpms.a and libcrypto.a linked unchanged into the SVSM
+# core, the small C library they need (svsm/vtpm/libc/), the glue, and its host builds and tests.
+# Included by svsm/svsm.mk (before SVSM_COMMON_OBJS is computed).
+#
+#   $(B)/svsm/svsm.elf                    links $(VTPM_ARCHIVES) (the build prints their versions)
+#   $(B)/svsm/test/svsm-vtpm-seed.elf     test build: the fixed entropy stream (svsm/vtpm/test_seed.h)
+#   $(B)/san/tests/test_svsm_vtpm         host unit tests: protocol error paths, glue, C library
+#   $(B)/tests/vtpm-mssim                 MSSIM TCP server over the same protocol code (tpm2-tools test)
+#   $(B)/tests/vtpm-golden                the EK Debian's libtpms0 (pkg-config libtpms) derives
+#   $(B)/tests/vtpm-bench                 `make bench-vtpm`
+
+# The archives: where the compiler finds them (Debian: /usr/lib/<triplet>/), packages libtpms-dev
+# and libssl-dev (.ci/packages). Override LIBTPMS_A / LIBCRYPTO_A to link others.
+LIBTPMS_A   ?= $(shell $(CC) -print-file-name=libtpms.a)
+LIBCRYPTO_A ?= $(shell $(CC) -print-file-name=libcrypto.a)
+VTPM_ARCHIVES := $(LIBTPMS_A) $(LIBCRYPTO_A)
+VTPM_DEB_LIBTPMS := $(shell dpkg-query -W -f='$${Version}' libtpms-dev 2>/dev/null)
+VTPM_DEB_LIBSSL  := $(shell dpkg-query -W -f='$${Version}' libssl-dev 2>/dev/null)
+VTPM_ARCHIVES_DESC := libtpms.a from libtpms-dev $(or $(VTPM_DEB_LIBTPMS),(version unknown)), libcrypto.a from libssl-dev $(or $(VTPM_DEB_LIBSSL),(version unknown))
+VTPM_LINK_NOTE = @printf '  %-8s %s\n' VTPM "$(VTPM_ARCHIVES_DESC)"
+
+ifeq ($(wildcard $(LIBTPMS_A)),)
+$(LIBTPMS_A):
+	@echo "libtpms.a not found: install libtpms-dev (see .ci/packages) or set LIBTPMS_A" >&2; exit 1
+endif
+ifeq ($(wildcard $(LIBCRYPTO_A)),)
+$(LIBCRYPTO_A):
+	@echo "libcrypto.a not found: install libssl-dev (see .ci/packages) or set LIBCRYPTO_A" >&2; exit 1
+endif
+
+VTPM_LIBC_SRC := $(addprefix svsm/vtpm/libc/,string.c malloc.c format.c stdio.c fortify.c process.c time.c \
+                   pthread.c stubs.c setjmp.S)
+# Portable glue: also compiled for the host tests.
+VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c)
+VTPM_SVSM_SRC := svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
+SVSM_COMMON_SRC += $(VTPM_LIBC_SRC) $(VTPM_GLUE_SRC) $(VTPM_SVSM_SRC)
+
+$(SVSM_OBJ)/svsm/vtpm/libc/process.c.o: SVSM_CFLAGS += -DLIBC_RELEASE='"$(VERSION)"'
+$(SVSM_OBJ)/svsm/vtpm/vtpm_svsm.c.o: SVSM_CFLAGS += -DVTPM_ARCHIVES='"$(VTPM_ARCHIVES_DESC)"'
+
+# The fixed-seed test build: its own tpm.c, vtpm_svsm.c and the stream.
+VTPM_SEED_OBJS := $(SVSM_OBJ)/seed/tpm.o $(SVSM_OBJ)/seed/vtpm_svsm.o $(SVSM_OBJ)/seed/test_seed.o
+$(SVSM_OBJ)/seed/%.o: svsm/vtpm/%.c
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DVTPM_TEST_SEED -DVTPM_ARCHIVES='"$(VTPM_ARCHIVES_DESC)"' -MMD -MP -c $< -o $@
+VTPM_SEED_BASE = $(filter-out $(SVSM_OBJ)/svsm/vtpm/tpm.c.o $(SVSM_OBJ)/svsm/vtpm/vtpm_svsm.c.o,$(SVSM_COMMON_OBJS))
+$(B)/svsm/test/svsm-vtpm-seed.elf: $(SVSM_COMMON_OBJS) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
+CHECK_DEPS += $(B)/svsm/test/svsm-vtpm-seed.elf
+
+# The archives are PIC: ld cannot turn every GOT load of theirs into an immediate in the top
+# 2 GiB ("failed to convert GOTPCREL relocation"), so those keep their GOT entries (.got goes
+# with .rodata, svsm/svsm.ld). The core's own code has no GOT references.
+VTPM_LDFLAGS := -Wl,--no-relax
