@@ -2,6 +2,9 @@
 /* service.c — see service.h. */
 #include "service.h"
 
+void *memset(void *dst, int c, size_t n);
+void free(void *p);
+
 struct start_args {
 	enum vtpm_rand_mode mode;
 	const void *blob;
@@ -14,17 +17,44 @@ struct start_args {
 
 static bool tpm_initialized;
 
+void vtpm_service_free_state(struct vtpm_identity *id)
+{
+	if (id->nv_state) {
+		memset(id->nv_state, 0, id->nv_state_len); /* it holds the primary seeds */
+		free(id->nv_state);
+	}
+	id->nv_state = NULL;
+	id->nv_state_len = 0;
+}
+
+void vtpm_service_stop(struct vtpm_service *s)
+{
+	spin_lock(&s->lock, NULL, NULL);
+	s->ready = false;
+	vtpm_tpm_power_off();
+	vtpm_tpm_nv_clear();
+	vtpm_service_free_state(&s->id);
+	spin_unlock(&s->lock);
+}
+
 static void do_start(void *a)
 {
 	struct start_args *s = a;
 	if (!tpm_initialized) {
-		if (vtpm_tpm_init(s->mode)) {
+		if (vtpm_tpm_init()) {
 			s->rc = -1;
 			s->err[0] = 0;
 			return;
 		}
 		tpm_initialized = true;
 	}
+	if (vtpm_tpm_set_rand(s->mode)) {
+		s->rc = -1;
+		s->err[0] = 0;
+		return;
+	}
+	/* A restart (host tests, the MSSIM server): the last manufactured state goes. */
+	vtpm_service_free_state(s->id);
 	s->rc = vtpm_manufacture(s->blob, s->len, s->id, s->err, s->errlen);
 	if (!s->rc) {
 		vtpm_tpm_set_identity(s->id->manufacturer, s->id->vendor);

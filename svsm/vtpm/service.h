@@ -32,7 +32,7 @@ struct vtpm_service {
 	uint64_t commands;
 };
 
-/* tpm init (once per process), manufacture from the blob, power on: the TPM then waits
+/* s is zero before its first start. tpm init (once per process), manufacture from the blob, power on: the TPM then waits
  * for the guest's TPM2_Startup. 0, or -1 with a reason in err. */
 int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode, const void *blob,
 		       size_t len, char *err, size_t errlen);
@@ -43,6 +43,9 @@ int vtpm_service_reset(struct vtpm_service *s);
 int vtpm_service_power(struct vtpm_service *s, bool on);
 /* struct proto_vtpm's execute. */
 uint32_t vtpm_service_execute(void *ctx, const uint8_t *cmd, uint32_t len, uint8_t *rsp, uint32_t cap);
+/* Host builds: the TPM off, its NV store and the manufactured state wiped and freed. */
+void vtpm_service_stop(struct vtpm_service *s);
+void vtpm_service_free_state(struct vtpm_identity *id);
 /* Attaches the service to a protocol core (vTPM protocol + attestation manifest entry). */
 int vtpm_service_attach(struct vtpm_service *s, struct proto_core *c);
 

@@ -186,13 +186,26 @@ static bool identity_set;
 static uint32_t id_manufacturer;
 static uint32_t id_vendor[4];
 
-int vtpm_tpm_init(enum vtpm_rand_mode mode)
+int vtpm_tpm_init(void)
 {
 	/* What OpenSSL's .init section would have run (x86_64cpuid.pl); it reads
 	 * OPENSSL_ia32cap from the environment the platform set up. */
 	OPENSSL_cpuid_setup();
 	if (!OPENSSL_init_crypto(VTPM_OPENSSL_INIT_NO_LOAD_CONFIG | VTPM_OPENSSL_INIT_NO_ATEXIT, NULL))
 		return -1;
+	if (vtpm_tpm_set_rand(VTPM_RAND_HARDWARE))
+		return -1;
+	if (TPMLIB_RegisterCallbacks((struct libtpms_callbacks *)(void *)&callbacks) != VTPM_TPM_SUCCESS ||
+	    TPMLIB_ChooseTPMVersion(VTPM_TPMLIB_TPM_VERSION_2) != VTPM_TPM_SUCCESS)
+		return -1;
+	uint32_t lo, hi;
+	if (TPMLIB_SetBufferSize(VTPM_IO_BUFFER, &lo, &hi) != VTPM_IO_BUFFER)
+		return -1;
+	return 0;
+}
+
+int vtpm_tpm_set_rand(enum vtpm_rand_mode mode)
+{
 	const struct vtpm_rand_method *m = &hw_method;
 #ifdef VTPM_TEST_SEED
 	if (mode == VTPM_RAND_TEST_SEED) {
@@ -203,15 +216,7 @@ int vtpm_tpm_init(enum vtpm_rand_mode mode)
 	if (mode != VTPM_RAND_HARDWARE)
 		return -1; /* the test seed is not even compiled into a production build */
 #endif
-	if (!RAND_set_rand_method((const struct rand_meth_st *)(const void *)m))
-		return -1;
-	if (TPMLIB_RegisterCallbacks((struct libtpms_callbacks *)(void *)&callbacks) != VTPM_TPM_SUCCESS ||
-	    TPMLIB_ChooseTPMVersion(VTPM_TPMLIB_TPM_VERSION_2) != VTPM_TPM_SUCCESS)
-		return -1;
-	uint32_t lo, hi;
-	if (TPMLIB_SetBufferSize(VTPM_IO_BUFFER, &lo, &hi) != VTPM_IO_BUFFER)
-		return -1;
-	return 0;
+	return RAND_set_rand_method((const struct rand_meth_st *)(const void *)m) ? 0 : -1;
 }
 
 int vtpm_tpm_power_on(void)

@@ -43,10 +43,13 @@ enum vtpm_rand_mode { VTPM_RAND_HARDWARE, VTPM_RAND_TEST_SEED };
 int vtpm_plat_entropy(void *buf, uint32_t n); /* 0 or -1 */
 void vtpm_plat_log(bool error, const char *msg);
 
-/* Once, before anything else: OpenSSL initialisation, the RAND method, the callbacks,
- * TPM 2.0, a 4092-byte command/response buffer (what the SVSM vTPM protocol carries).
- * 0 or -1. */
-int vtpm_tpm_init(enum vtpm_rand_mode mode);
+/* Once, before anything else: OpenSSL initialisation, the callbacks, TPM 2.0, a
+ * 4092-byte command/response buffer (what the SVSM vTPM protocol carries). 0 or -1. */
+int vtpm_tpm_init(void);
+/* Before each manufacture: where OpenSSL's RAND_bytes (and so libtpms's seeds) come
+ * from; the test stream restarts at its first byte. -1 for the test seed in a build
+ * without it. */
+int vtpm_tpm_set_rand(enum vtpm_rand_mode mode);
 /* _TPM_Init: TPMLIB_MainInit from the NV store (manufacturing when it is empty). 0 or -1. */
 int vtpm_tpm_power_on(void);
 void vtpm_tpm_power_off(void);

@@ -74,7 +74,7 @@ static void put_req(uint64_t gpa, uint32_t cmd, uint8_t loc, uint32_t size)
 static void refused(uint64_t gpa, uint64_t want, const char *what)
 {
 	uint8_t before[4096], after[4096];
-	bool inside = gpa >= 0x100000 && gpa + 4096 <= ENV_SVSM_BASE;
+	bool inside = gpa >= 0x100000 && gpa <= ENV_SVSM_BASE - 4096;
 	if (inside)
 		memcpy(before, rmp_sim_map(&m->sim, gpa, 4096), 4096);
 	uint64_t calls = mock_calls;
@@ -361,5 +361,6 @@ int main(void)
 	test_protocol();
 	test_manufacture();
 	test_tpm_errors();
+	vtpm_service_stop(&svc);
 	return tap_done();
 }

@@ -111,6 +111,7 @@ char *LIBC(strdup)(const char *s);
 char *LIBC(strstr)(const char *h, const char *n);
 size_t LIBC(strspn)(const char *s, const char *a);
 size_t LIBC(strcspn)(const char *s, const char *r);
+char *LIBC(strpbrk)(const char *s, const char *a);
 char *LIBC(strtok)(char *s, const char *d);
 void *LIBC(memchr)(const void *s, int c, size_t n);
 int LIBC(__xpg_strerror_r)(int e, char *buf, size_t n);
@@ -375,6 +376,7 @@ static void test_strings(void)
 	   "strchr/strrchr");
 	ok(LIBC(strstr)(s, "wor") == s + 7 && LIBC(strstr)(s, "") == s && !LIBC(strstr)(s, "xyz"), "strstr");
 	ok(LIBC(strspn)(s, "hel") == 4 && LIBC(strcspn)(s, ",") == 5, "strspn/strcspn");
+	ok(LIBC(strpbrk)(s, "w,") == s + 5 && !LIBC(strpbrk)(s, "xyz") && !LIBC(strpbrk)(s, ""), "strpbrk");
 	ok((LIBC(strcmp)("a", "b") < 0) == (strcmp("a", "b") < 0) && LIBC(strcmp)("\xff", "a") > 0 &&
 		   !LIBC(strncmp)("abcx", "abcy", 3) && LIBC(strncmp)("ab", "ac", 5) < 0,
 	   "strcmp/strncmp compare unsigned");

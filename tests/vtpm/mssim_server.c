@@ -291,5 +291,6 @@ int main(int argc, char **argv)
 	free(blob);
 	proto_destroy(&core);
 	rmp_model_free(model);
+	vtpm_service_stop(&svc);
 	return 0;
 }

@@ -68,8 +68,9 @@ void LIBC(libc_ctype_init)(void)
 {
 	for (int c = -128; c < 256; c++) {
 		ctype_b[c + 128] = class_of(c);
-		/* glibc: a negative index stands for the byte (unsigned char)c, and maps to it. */
-		int u = c < 0 ? c + 256 : c;
+		/* glibc: a negative index stands for the byte (unsigned char)c, and maps to it,
+		 * except EOF (-1), which stays EOF. */
+		int u = c < 0 && c != -1 ? c + 256 : c;
 		ctype_lower[c + 128] = u >= 'A' && u <= 'Z' ? u + 32 : u;
 		ctype_upper[c + 128] = u >= 'a' && u <= 'z' ? u - 32 : u;
 	}
@@ -216,6 +217,14 @@ size_t LIBC(strcspn)(const char *s, const char *reject)
 	while (s[i] && !LIBC(strchr)(reject, s[i]))
 		i++;
 	return i;
+}
+
+/* libssl-dev 3.0.22's HTTP client checks header text with it (3.0.19's did not). */
+char *LIBC(strpbrk)(const char *s, const char *accept);
+char *LIBC(strpbrk)(const char *s, const char *accept)
+{
+	s += LIBC(strcspn)(s, accept);
+	return *s ? (char *)s : NULL;
 }
 
 /* One saved position for the whole SVSM: strtok is not reentrant anywhere. */
