@@ -320,9 +320,18 @@ static int compile(const char *path, xmlNodePtr root, uint8_t **blob, size_t *bl
 		return r;
 	h.firmware_version = fwv;
 
-	_cleanup_free_ char *mode = build_xml_attr(build_xml_child(root, "persistence"), "mode");
-	if (mode && !strcmp(mode, "sealed"))
-		h.persistence = VTPM_PERSIST_SEALED;
+	/* The schema allows "sealed" (NV kept across boots), but the SVSM has no sealed store
+	 * to unseal it from yet: an image asking for it would get a vTPM that forgets its NV at
+	 * every boot while its owner believes otherwise. Refused until the core can do it (the
+	 * SVSM refuses such a blob too, svsm/vtpm/manufacture.h). */
+	xmlNodePtr pers = build_xml_child(root, "persistence");
+	_cleanup_free_ char *mode = build_xml_attr(pers, "mode");
+	if (mode && strcmp(mode, "ephemeral")) {
+		ib_err("%s:%d: <persistence mode=\"%s\">: not supported yet: the SVSM core cannot unseal vTPM "
+		       "state, so only mode=\"ephemeral\" (manufactured at every boot) can be built",
+		       path, build_xml_line(pers), mode);
+		return IB_EXIT_INVALID;
+	}
 
 	struct nv_work w[VTPM_CONFIG_MAX_NV];
 	memset(w, 0, sizeof(w));

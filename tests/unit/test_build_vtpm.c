@@ -15,7 +15,7 @@ static const char manifest[] =
 	"  <pcr-banks><bank>sha384</bank><bank>sha256</bank></pcr-banks>\n"
 	"  <endorsement-key algorithm=\"ecc-nist-p384\" template=\"H-3\" persistent=\"true\"/>\n"
 	"  <manufacturer id=\"AB\" vendor=\"vendor\" firmware-version=\"0x0102030405060708\"/>\n"
-	"  <persistence mode=\"sealed\"/>\n"
+	"  <persistence mode=\"ephemeral\"/>\n"
 	"  <nv-indices>\n"
 	"    <nv-index handle=\"0x01000002\" size=\"16\"><attributes>authwrite authread</attributes>\n"
 	"      <contents-hex>0a 0b 0c</contents-hex></nv-index>\n"
@@ -53,7 +53,7 @@ int main(void)
 		is_u64(h.ek_curve, VTPM_ECC_NIST_P384, "EK curve");
 		is_u64(h.ek_template, VTPM_EK_TEMPLATE_H3, "EK template");
 		is_u64(h.flags, VTPM_CONFIG_FLAG_CREATE_EK_AT_MANUFACTURE, "persistent EK flag");
-		is_u64(h.persistence, VTPM_PERSIST_SEALED, "persistence");
+		is_u64(h.persistence, VTPM_PERSIST_EPHEMERAL, "persistence");
 		is_u64(h.manufacturer, 0x41422020u, "manufacturer 'AB  '");
 		ok(!memcmp(h.vendor_string, "vendor\0\0\0\0\0\0\0\0\0\0", 16), "vendor string NUL padded");
 		is_u64(h.firmware_version, 0x0102030405060708ull, "firmware version");
@@ -71,6 +71,18 @@ int main(void)
 	}
 	free(blob);
 	free(blob2);
+
+	/* persistence other than ephemeral: refused at build time, until the SVSM can unseal state */
+	static const char sealed[] = "<vtpm-manifest version=\"1\">\n"
+				     "  <pcr-banks><bank>sha256</bank></pcr-banks>\n"
+				     "  <endorsement-key algorithm=\"rsa-2048\" template=\"L-1\"/>\n"
+				     "  <manufacturer id=\"AB\" vendor=\"v\" firmware-version=\"1\"/>\n"
+				     "  <persistence mode=\"sealed\"/>\n"
+				     "</vtpm-manifest>\n";
+	blob = NULL;
+	ok(build_vtpm_compile_mem("/d/s.xml", (const uint8_t *)sealed, strlen(sealed), &blob, &len) != 0 && !blob,
+	   "persistence mode=sealed refused at build time");
+	free(blob);
 
 	struct build_config c;
 	memset(&c, 0, sizeof(c));
