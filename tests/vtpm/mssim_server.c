@@ -100,7 +100,8 @@ static uint32_t through_protocol(uint8_t locality, const uint8_t *cmd, uint32_t 
 	memcpy(req, &c, 4); /* little endian: the SVSM protocol's byte order */
 	req[4] = locality;
 	memcpy(req + 5, &len, 4);
-	memcpy(req + 9, cmd, len);
+	/* A command longer than the buffer holds is sent with its true size: the protocol refuses it. */
+	memcpy(req + 9, cmd, len < sizeof(req) - 9 ? len : sizeof(req) - 9);
 	rmp_sim_guest_write(&model->sim, PROTO_GUEST_VMPL, BUF_GPA, req, sizeof(req));
 	struct proto_regs r = { (uint64_t)SVSM_VTPM_PROTOCOL << 32 | SVSM_VTPM_CMD, BUF_GPA, 0, 0 };
 	proto_dispatch(&core, 0, &r);
