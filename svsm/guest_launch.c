@@ -153,16 +153,13 @@ static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *
 	 * above guest RAM, and a VM given more memory than that would die in the
 	 * firmware; say so now instead.
 	 */
-	for (unsigned i = 0; i < mm.host_map.count; i++) {
-		const struct mem_range *r = &mm.host_map.r[i];
-		if (r->type == MEMMAP_TYPE_RAM && r->base < mm.region_gpa + mm.region_size &&
-		    mm.region_gpa < r->base + r->size) {
-			pr_err("guest: the host's RAM 0x%lx-0x%lx overlaps the SVSM region 0x%lx-0x%lx: the firmware "
-			       "would validate SVSM memory; give the VM less memory or build the image with a higher "
-			       "<kernel-region>", (unsigned long)r->base, (unsigned long)(r->base + r->size - 1),
-			       (unsigned long)mm.region_gpa, (unsigned long)(mm.region_gpa + mm.region_size - 1));
-			return -1;
-		}
+	const struct mem_range *hit = memmap_ram_overlap(&mm.host_map, mm.region_gpa, mm.region_size);
+	if (hit) {
+		pr_err("guest: the host's RAM 0x%lx-0x%lx overlaps the SVSM region 0x%lx-0x%lx: the firmware "
+		       "would validate SVSM memory; give the VM less memory or build the image with a higher "
+		       "<kernel-region>", (unsigned long)hit->base, (unsigned long)(hit->base + hit->size - 1),
+		       (unsigned long)mm.region_gpa, (unsigned long)(mm.region_gpa + mm.region_size - 1));
+		return -1;
 	}
 	unsigned k = 0;
 	bool fw_inside = false;
