@@ -23,7 +23,8 @@
  *   0x00028000  vTPM configuration blob (format/vtpm_config.h), measured, if any
  *   0x0002C000  boot stack, LAUNCH_BOOT_STACK_SIZE (4 zero pages), top at 0x00030000
  *   0x00030000  initial page tables (at most LAUNCH_PAGE_TABLES_MAX pages)
- *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 16 MiB)
+ *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 16 MiB):
+ *                kernel image, then the packed filesystem if any, then the page pool
  *
  *   Where the kernel region may go: on SNP the firmware (OVMF) validates every
  *   page of RAM below 4 GiB through the SVSM's PVALIDATE call and dies on any
@@ -47,7 +48,20 @@
  *     aligned (a writer may put more after the image, e.g. the page tables when
  *     the region lies below 4 GiB). The rest of the region up to
  *     kernel_region_size has no IGVM page directives: the core uses it as its
- *     page pool and heap. The region lies within one 1 GiB-aligned block.
+ *     page pool and heap; the builder leaves at least LAUNCH_KERNEL_POOL_MIN
+ *     bytes for it. The region lies within one 1 GiB-aligned block.
+ *   Packed filesystem (fs_gpa, fs_size; format/igfs.h), when the build names
+ *     one: right after the kernel image (fs_gpa = kernel_region_gpa +
+ *     kernel_image_size), inside the populated part, fs_size bytes of page
+ *     data. Why there: its pages are measured like the image's; the region
+ *     lies outside guest RAM (512 GiB by default), so the firmware, which
+ *     validates every RAM page through the SVSM, never asks for them, and the
+ *     core, which hands the low launch pages back to the guest before the
+ *     firmware starts (svsm/guest_launch.c), keeps them; the boot tables and
+ *     the core's own map it in the higher half at kernel_vbase + (fs_gpa -
+ *     kernel_region_gpa) with no page table of its own; and the page pool
+ *     starts after it, so nothing allocates over it. The cost is pool space: a
+ *     large filesystem needs a larger <kernel-region size>.
  *   Initial page tables: page_table_count 4 KiB pages starting at page_table_gpa,
  *     below 4 GiB (stage 2 patches them before paging is on), the first one the
  *     PML4 (CR3 value). Every entry that is present is either a table pointer
@@ -131,6 +145,7 @@
 #define LAUNCH_KERNEL_REGION_SIZE  0x01000000ull
 #define LAUNCH_KERNEL_VBASE        0xFFFFFFFF80000000ull
 #define LAUNCH_IDENTITY_MAP_LIMIT  0x40000000ull /* 1 GiB: one PD of 2 MiB pages */
+#define LAUNCH_KERNEL_POOL_MIN     0x00100000ull /* 1 MiB of the region left for pool and heap */
 
 /* Page-table entry flags the builder uses (stage 2 adds the C-bit on SNP). */
 #define LAUNCH_PTE_TABLE 0x003ull /* present | writable */
@@ -205,7 +220,16 @@ struct launch_info {
 		uint64_t size;
 	} fw_prevalidated[LAUNCH_FW_MAX_PREVALIDATED]; /* 0x100 */
 
-	uint8_t reserved[LAUNCH_INFO_SIZE - 0x180]; /* 0x180 zero; appended fields go here */
+	/*
+	 * Packed filesystem (format/igfs.h), see "What the builder lays out". Appended
+	 * (still version 1: a writer that did not know them left zeros = "no filesystem").
+	 * The core checks that the range is page aligned and lies in the populated part
+	 * of the kernel region after the image before it reads a byte of it.
+	 */
+	uint64_t fs_gpa;                /* 0x180 first byte of the IGFS image, 0 = none */
+	uint64_t fs_size;               /* 0x188 bytes (its image_size), a page multiple, 0 = none */
+
+	uint8_t reserved[LAUNCH_INFO_SIZE - 0x190]; /* 0x190 zero; appended fields go here */
 };
 
 _Static_assert(sizeof(struct launch_info) == LAUNCH_INFO_SIZE, "launch info is 512 bytes");
@@ -226,7 +250,9 @@ _Static_assert(offsetof(struct launch_info, vtom) == 0xB8, "");
 _Static_assert(offsetof(struct launch_info, fw_gpa) == 0xC0, "");
 _Static_assert(offsetof(struct launch_info, fw_kernel_hashes_size) == 0xF0, "");
 _Static_assert(offsetof(struct launch_info, fw_prevalidated) == 0x100, "");
-_Static_assert(offsetof(struct launch_info, reserved) == 0x180, "");
+_Static_assert(offsetof(struct launch_info, fs_gpa) == 0x180, "");
+_Static_assert(offsetof(struct launch_info, fs_size) == 0x188, "");
+_Static_assert(offsetof(struct launch_info, reserved) == 0x190, "");
 
 /*
  * The SNP CPUID page (what the PSP validates), read by stage 2 for the C-bit

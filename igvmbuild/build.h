@@ -76,7 +76,7 @@ struct build_config {
 	enum build_fw_placement fw_placement;
 	enum build_measure_model model;
 
-	struct build_input kernel, stage2, firmware, vtpm_manifest;
+	struct build_input kernel, stage2, firmware, vtpm_manifest, filesystem;
 
 	bool id_block;
 	struct build_input id_key, author_key;
@@ -162,6 +162,23 @@ struct ib_libversion build_elf_version(void);
 int build_elf_load(const char *path, const uint8_t *data, size_t len, struct build_elf *out);
 void build_elf_free(struct build_elf *e);
 
+/* ---- build_fs.c ----------------------------------------------------------- */
+
+/* The packed filesystem (format/igfs.h) from a directory tree or a cpio newc archive. */
+struct build_fs {
+	uint8_t *image; /* IGFS image, a page multiple */
+	size_t len;
+	uint32_t entries, dirs, files, symlinks;
+	uint64_t file_bytes;
+	bool archive;
+};
+
+/* A directory tree, walked without following symlinks. */
+int build_fs_pack_dir(const char *path, struct build_fs *out);
+/* A cpio newc archive (one or several concatenated, as Linux's initramfs takes them). */
+int build_fs_pack_cpio(const char *path, const uint8_t *data, size_t len, struct build_fs *out);
+void build_fs_free(struct build_fs *fs);
+
 #endif
 
 /* ---- build_ovmf.c --------------------------------------------------------- */
@@ -186,6 +203,8 @@ struct build_blobs {
 	size_t fw_len;
 	const uint8_t *vtpm; /* NULL: no vTPM configuration */
 	size_t vtpm_len;
+	const uint8_t *fs; /* NULL: no packed filesystem (format/igfs.h image, a page multiple) */
+	size_t fs_len;
 };
 
 /*

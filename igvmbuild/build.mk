@@ -9,6 +9,9 @@ HOST_LIBS   += $(BUILD_XML_LIBS) $(BUILD_ELF_LIBS)
 
 # measure/ modules the builder calls (the same code igvmmeasure runs).
 IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c measure/snp_digest.c measure/ecdsa.c measure/id_block.c
+# The SVSM's reader of the packed filesystem (portable C): the builder checks its own output with it
+# and `inspect` lists a filesystem with it, so both see exactly what the SVSM will.
+IGVMBUILD_EXTRA_SRC += svsm/fs/igfs.c
 
 # The builder's modules without the verb (for unit tests and fuzzers).
 BUILD_LIB_SRC := $(filter-out igvmbuild/cmd_build.c,$(wildcard igvmbuild/build_*.c))

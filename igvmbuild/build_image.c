@@ -6,7 +6,8 @@
  *   stage 2 at cfg->stage2_base; launch information, SNP CPUID and secrets
  *   pages, parameter pages, vTPM blob, boot stack and the initial page tables
  *   at the fixed low GPAs; the kernel region holds the ELF image (segments at
- *   region base + (V - LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages);
+ *   region base + (V - LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages) and,
+ *   right after it, the packed filesystem if any;
  *   OVMF ends at 4 GiB; the SNP VMSA sits at 0xFFFFFFFFF000.
  *
  * Directive order (what QEMU/KVM need, svsm-reference §1.4, §2.3):
@@ -220,10 +221,20 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INVALID;
 	}
 	uint64_t image_size = elf->vaddr_end - vb;
-	uint64_t populated = image_size;
-	if (populated >= cfg->kernel_size) {
-		ib_err("%s: the kernel image (0x%llx bytes) leaves no page pool in the 0x%llx-byte kernel region", kpath,
-		       (unsigned long long)image_size, (unsigned long long)cfg->kernel_size);
+	/* The packed filesystem follows the image, page aligned (launch_info.h says why there). */
+	uint64_t fs_len = b->fs ? (b->fs_len + BUILD_PAGE - 1) / BUILD_PAGE * BUILD_PAGE : 0;
+	uint64_t populated = image_size + fs_len;
+	if (populated > cfg->kernel_size || cfg->kernel_size - populated < LAUNCH_KERNEL_POOL_MIN) {
+		if (b->fs)
+			ib_err("%s: the kernel image (0x%llx bytes) and the filesystem (0x%llx bytes) leave less than "
+			       "0x%llx bytes of the 0x%llx-byte kernel region for the page pool; make the kernel region "
+			       "larger (<kernel-region size>, --kernel-size)", cfg->filesystem.path,
+			       (unsigned long long)image_size, (unsigned long long)fs_len,
+			       (unsigned long long)LAUNCH_KERNEL_POOL_MIN, (unsigned long long)cfg->kernel_size);
+		else
+			ib_err("%s: the kernel image (0x%llx bytes) leaves less than 0x%llx bytes of the 0x%llx-byte "
+			       "kernel region for the page pool", kpath, (unsigned long long)image_size,
+			       (unsigned long long)LAUNCH_KERNEL_POOL_MIN, (unsigned long long)cfg->kernel_size);
 		return IB_EXIT_INVALID;
 	}
 	uint8_t *kimg = calloc(1, populated);
@@ -231,6 +242,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INTERNAL;
 	for (size_t i = 0; i < elf->count; i++)
 		memcpy(kimg + (elf->seg[i].vaddr - vb), elf->seg[i].data, elf->seg[i].filesz);
+	if (b->fs)
+		memcpy(kimg + image_size, b->fs, b->fs_len);
 
 	/* Page tables in the low launch area: stage 2 patches them in 32-bit mode, below 4 GiB.
 	 * The identity map covers the low launch pages, and the region too when it lies low. */
@@ -288,6 +301,10 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		li.vtpm_config_gpa = LAUNCH_VTPM_CONFIG_GPA;
 		li.vtpm_config_size = b->vtpm_len;
 	}
+	if (b->fs) {
+		li.fs_gpa = cfg->kernel_base + image_size;
+		li.fs_size = fs_len;
+	}
 	if (b->fw) {
 		int r = build_ovmf_place(cfg->firmware.path, b->fw, b->fw_len, cfg, &li);
 		if (r)
@@ -330,7 +347,9 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 	for (uint64_t o = 0; o < LAUNCH_BOOT_STACK_SIZE; o += BUILD_PAGE)
 		add_page(&ps, LAUNCH_BOOT_STACK_GPA + o, all, IGVM_PAGE_DATA_NORMAL, NULL, "boot stack");
 	add_blob(&ps, pt_gpa, all, ptp, (size_t)pt_count * BUILD_PAGE, "initial page tables");
-	add_blob(&ps, cfg->kernel_base, all, kimg, populated, "kernel region");
+	add_blob(&ps, cfg->kernel_base, all, kimg, image_size, "kernel region");
+	if (b->fs)
+		add_blob(&ps, li.fs_gpa, all, kimg + image_size, fs_len, "filesystem");
 	if (b->fw && cfg->snp)
 		/* OVMF is page data as is; the buffer is the caller's and a multiple of 4 KiB. Only
 		 * the SNP core launches it (at VMPL2): the native platform has no use for it. */

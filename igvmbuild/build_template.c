@@ -29,6 +29,7 @@ void build_config_free(struct build_config *c)
 	free(c->stage2.path);
 	free(c->firmware.path);
 	free(c->vtpm_manifest.path);
+	free(c->filesystem.path);
 	free(c->id_key.path);
 	free(c->author_key.path);
 	memset(c, 0, sizeof(*c));
@@ -186,8 +187,8 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 	}
 
 	xmlNodePtr in = build_xml_child(root, "inputs");
-	static const char *const names[] = { "kernel", "stage2", "firmware", "vtpm-manifest" };
-	struct build_input *slots[] = { &c->kernel, &c->stage2, &c->firmware, &c->vtpm_manifest };
+	static const char *const names[] = { "kernel", "stage2", "firmware", "vtpm-manifest", "filesystem" };
+	struct build_input *slots[] = { &c->kernel, &c->stage2, &c->firmware, &c->vtpm_manifest, &c->filesystem };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if ((n = build_xml_child(in, names[i])) && (r = take_path(tpath, n, slots[i])))
 			return r;

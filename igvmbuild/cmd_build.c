@@ -28,6 +28,7 @@
 #include "../common/emit.h"
 #include "../common/fileio.h"
 #include "../common/status.h"
+#include "../format/igfs.h"
 #include "../format/launch_info.h"
 #include "../measure/id_block.h"
 #include "../measure/igvm_digest.h"
@@ -52,6 +53,8 @@ static void usage(FILE *o)
 		"      --no-firmware          no firmware\n"
 		"      --vtpm-manifest FILE   vTPM manifest (igvm-vtpm-manifest(5))\n"
 		"      --no-vtpm              no vTPM configuration\n"
+		"      --filesystem PATH      directory tree or cpio newc archive packed for the SVSM\n"
+		"      --no-filesystem        no packed filesystem\n"
 		"      --platform LIST        comma-separated: snp, native\n"
 		"      --policy N             SNP guest policy\n"
 		"      --sev-features LIST    comma-separated SEV features (replaces the template's)\n"
@@ -68,7 +71,7 @@ static void usage(FILE *o)
 enum {
 	OPT_KERNEL = 256, OPT_STAGE2, OPT_FIRMWARE, OPT_NO_FIRMWARE, OPT_VTPM, OPT_NO_VTPM, OPT_PLATFORM,
 	OPT_POLICY, OPT_SEV_FEATURES, OPT_SERIAL, OPT_KBASE, OPT_KSIZE, OPT_ID_KEY, OPT_AUTHOR_KEY,
-	OPT_FAMILY_ID, OPT_IMAGE_ID, OPT_ID_VERSION, OPT_SVN, OPT_JSON, OPT_REFVALS,
+	OPT_FAMILY_ID, OPT_IMAGE_ID, OPT_ID_VERSION, OPT_SVN, OPT_JSON, OPT_REFVALS, OPT_FS, OPT_NO_FS,
 };
 
 static const struct option longopts[] = {
@@ -80,6 +83,8 @@ static const struct option longopts[] = {
 	{ "no-firmware", no_argument, NULL, OPT_NO_FIRMWARE },
 	{ "vtpm-manifest", required_argument, NULL, OPT_VTPM },
 	{ "no-vtpm", no_argument, NULL, OPT_NO_VTPM },
+	{ "filesystem", required_argument, NULL, OPT_FS },
+	{ "no-filesystem", no_argument, NULL, OPT_NO_FS },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "sev-features", required_argument, NULL, OPT_SEV_FEATURES },
@@ -101,8 +106,8 @@ static const struct option longopts[] = {
 /* Command-line values, applied over the template once it is loaded. */
 struct overrides {
 	const char *tmpl, *output, *refvals;
-	const char *kernel, *stage2, *firmware, *vtpm, *id_key, *author_key;
-	bool no_firmware, no_vtpm, json;
+	const char *kernel, *stage2, *firmware, *vtpm, *fs, *id_key, *author_key;
+	bool no_firmware, no_vtpm, no_fs, json;
 	const char *platform, *policy, *sev_features, *serial, *kbase, *ksize;
 	const char *family_id, *image_id, *id_version, *svn;
 };
@@ -148,7 +153,8 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 	if ((o->kernel && (r = set_input(&c->kernel, o->kernel))) ||
 	    (o->stage2 && (r = set_input(&c->stage2, o->stage2))) ||
 	    (o->firmware && (r = set_input(&c->firmware, o->firmware))) ||
-	    (o->vtpm && (r = set_input(&c->vtpm_manifest, o->vtpm))))
+	    (o->vtpm && (r = set_input(&c->vtpm_manifest, o->vtpm))) ||
+	    (o->fs && (r = set_input(&c->filesystem, o->fs))))
 		return r;
 	if (o->firmware)
 		c->fw_placement = BUILD_FW_END_AT_4G;
@@ -164,6 +170,10 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 	if (o->no_vtpm) {
 		free(c->vtpm_manifest.path);
 		c->vtpm_manifest.path = NULL;
+	}
+	if (o->no_fs) {
+		free(c->filesystem.path);
+		c->filesystem.path = NULL;
 	}
 	if (o->platform && (r = apply_list(o->platform, "--platform", c, true)))
 		return r;
@@ -246,6 +256,26 @@ static int load_input(const struct build_input *in, const char *what, uint64_t m
 	if (ib_sha256(l->data, l->len, l->sha256))
 		return IB_EXIT_INTERNAL;
 	return 0;
+}
+
+/*
+ * The packed filesystem: a directory is walked; anything else is read whole (as
+ * every input, size-capped and hashed for the summary) and must be a cpio newc archive.
+ */
+static int load_filesystem(const struct build_input *in, struct loaded *l, struct build_fs *fs)
+{
+	struct stat st;
+	char where[600] = "";
+	if (in->from.file)
+		snprintf(where, sizeof(where), " (named at %s:%d)", in->from.file, in->from.line);
+	if (stat(in->path, &st) < 0) {
+		ib_err("%s: cannot read the filesystem: %s%s", in->path, strerror(errno), where);
+		return IB_EXIT_IO;
+	}
+	if (S_ISDIR(st.st_mode))
+		return build_fs_pack_dir(in->path, fs);
+	int r = load_input(in, "filesystem archive", IGFS_MAX_IMAGE, l);
+	return r ? r : build_fs_pack_cpio(in->path, l->data, l->len, fs);
 }
 
 /* ---- digest ------------------------------------------------------------------ */
@@ -343,6 +373,8 @@ struct summary {
 	const struct loaded *tmpl, *kernel, *stage2, *fw, *manifest;
 	const uint8_t *vtpm_sha256; /* of the compiled blob, or NULL */
 	const uint8_t *id_key_digest, *author_key_digest;
+	const struct loaded *fs_archive; /* present only for an archive */
+	const struct build_fs *fs;       /* NULL: no filesystem */
 };
 
 static int emit_summary(struct emit *e, const struct summary *s)
@@ -394,6 +426,8 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_hex(e, "kernel_entry", li->kernel_entry, 0);
 	emit_hex(e, "page_table_gpa", li->page_table_gpa, 0);
 	emit_u64(e, "page_table_count", li->page_table_count);
+	emit_hex(e, "filesystem_gpa", li->fs_gpa, 0);
+	emit_hex(e, "filesystem_size", li->fs_size, 0);
 	emit_hex(e, "firmware_gpa", li->fw_gpa, 0);
 	emit_hex(e, "firmware_size", li->fw_size, 0);
 	if (c->snp)
@@ -407,7 +441,34 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_input(e, "stage2", &c->stage2, s->stage2);
 	emit_input(e, "firmware", &c->firmware, s->fw);
 	emit_input(e, "vtpm_manifest", &c->vtpm_manifest, s->manifest);
+	if (s->fs && s->fs->archive) {
+		emit_input(e, "filesystem", &c->filesystem, s->fs_archive);
+	} else if (s->fs) {
+		/* A directory has no one file to hash: the packed image's digest below stands for it. */
+		emit_begin_object(e, "filesystem");
+		emit_str(e, "path", c->filesystem.path);
+		emit_str(e, "type", "directory");
+		emit_end_object(e);
+	} else {
+		emit_null(e, "filesystem");
+	}
 	emit_end_object(e);
+	if (s->fs) {
+		uint8_t fsha[IB_SHA256_LEN];
+		char fh[2 * IB_SHA256_LEN + 1];
+		if (ib_sha256(s->fs->image, s->fs->len, fsha))
+			return -EIO;
+		ib_hex(fsha, IB_SHA256_LEN, fh);
+		emit_begin_object(e, "filesystem");
+		emit_u64(e, "entries", s->fs->entries);
+		emit_u64(e, "directories", s->fs->dirs);
+		emit_u64(e, "files", s->fs->files);
+		emit_u64(e, "symlinks", s->fs->symlinks);
+		emit_u64(e, "file_bytes", s->fs->file_bytes);
+		emit_u64(e, "image_size", s->fs->len);
+		emit_str(e, "image_sha256", fh);
+		emit_end_object(e);
+	}
 	if (s->vtpm_sha256) {
 		char h[2 * IB_SHA256_LEN + 1];
 		ib_hex(s->vtpm_sha256, IB_SHA256_LEN, h);
@@ -498,6 +559,8 @@ int cmd_build(int argc, char **argv)
 		case OPT_NO_FIRMWARE: o.no_firmware = true; break;
 		case OPT_VTPM: o.vtpm = optarg; break;
 		case OPT_NO_VTPM: o.no_vtpm = true; break;
+		case OPT_FS: o.fs = optarg; break;
+		case OPT_NO_FS: o.no_fs = true; break;
 		case OPT_PLATFORM: o.platform = optarg; break;
 		case OPT_POLICY: o.policy = optarg; break;
 		case OPT_SEV_FEATURES: o.sev_features = optarg; break;
@@ -537,6 +600,10 @@ int cmd_build(int argc, char **argv)
 		ib_err("build: --vtpm-manifest and --no-vtpm exclude each other");
 		return IB_EXIT_USAGE;
 	}
+	if (o.no_fs && o.fs) {
+		ib_err("build: --filesystem and --no-filesystem exclude each other");
+		return IB_EXIT_USAGE;
+	}
 
 	_cleanup_free_ char *tmpl_default = NULL;
 	if (!o.tmpl) {
@@ -548,7 +615,8 @@ int cmd_build(int argc, char **argv)
 	struct build_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	struct build_elf elf = { 0 };
-	struct loaded lt = { 0 }, lk = { 0 }, ls = { 0 }, lf = { 0 }, lm = { 0 };
+	struct loaded lt = { 0 }, lk = { 0 }, ls = { 0 }, lf = { 0 }, lm = { 0 }, lfs = { 0 };
+	struct build_fs fsimg = { 0 };
 	uint8_t *vtpm = NULL;
 	size_t vtpm_len = 0;
 	struct igvm_file f1, f2;
@@ -582,10 +650,13 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (cfg.filesystem.path && (r = load_filesystem(&cfg.filesystem, &lfs, &fsimg)))
+		goto out;
 	if ((r = build_elf_load(cfg.kernel.path, lk.data, lk.len, &elf)))
 		goto out;
 
-	struct build_blobs blobs = { ls.data, ls.len, lf.present ? lf.data : NULL, lf.len, vtpm, vtpm_len };
+	struct build_blobs blobs = { ls.data, ls.len, lf.present ? lf.data : NULL, lf.len, vtpm, vtpm_len,
+				     fsimg.image, fsimg.len };
 	bool native_only = cfg.native && !cfg.snp;
 	uint32_t fv = cfg.native ? 2 : 1;
 	igvm_file_init(&f1, fv, IGVM_ARCH_X64);
@@ -615,7 +686,8 @@ int cmd_build(int argc, char **argv)
 	}
 
 	struct summary s = { &cfg, o.output, &li, native_only ? NULL : digest, final, &lt, &lk, &ls, &lf, &lm,
-			     vtpm ? vtpm_sha : NULL, cfg.id_block ? idk_digest : NULL, authk_digest };
+			     vtpm ? vtpm_sha : NULL, cfg.id_block ? idk_digest : NULL, authk_digest, &lfs,
+			     cfg.filesystem.path ? &fsimg : NULL };
 
 	r = ib_write_file_atomic(o.output, final->p, final->len, 0644);
 	if (r) {
@@ -661,5 +733,7 @@ out:
 	free(ls.data);
 	free(lf.data);
 	free(lm.data);
+	free(lfs.data);
+	build_fs_free(&fsimg);
 	return r;
 }

@@ -25,6 +25,9 @@ SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
 REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
                svsm/snp/tlb.c svsm/snp/hv_doorbell.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
+# The packed filesystem's reader and the ring-3 ELF loader (issue 13): portable, hosted below too.
+USER_SRC := svsm/fs/igfs.c
+SVSM_COMMON_SRC += $(USER_SRC)
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 
@@ -72,6 +75,7 @@ SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/s
 SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 SVSM_HOST_SRC += $(SNP_GREQ_SRC)
 SVSM_HOST_SRC += $(REQLOOP_SRC)
+SVSM_HOST_SRC += $(USER_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_fwwalk test_svsm_hvdb
@@ -100,6 +104,7 @@ CHECK_DEPS += $(B)/tests/protocol-stress
 # rmp_sim_*, rmp_model_*, sha512*).
 FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
+FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
 .PHONY: bench-svsm
