@@ -27,6 +27,8 @@
 #include "../common/status.h"
 #include "../format/igvm.h"
 #include "../format/igvm_describe.h"
+#include "../format/launch_info.h"
+#include "../svsm/fs/igfs.h"
 #include "cmds.h"
 #include "../measure/kvm_vmsa.h"
 
@@ -877,6 +879,138 @@ static void emit_summary(struct inspect *c)
 	emit_end_object(c->e);
 }
 
+/* ---- the packed filesystem of an igvmbuild image -------------------------------------- */
+
+/*
+ * An image igvmbuild built has its launch information at LAUNCH_INFO_GPA; when
+ * that names a packed filesystem (fs_gpa, fs_size), its pages are gathered from
+ * the PAGE_DATA headers (the first header for each page; a page without data is
+ * zeros) and read with the SVSM's own reader (svsm/fs/igfs.c), so the listing is
+ * what the SVSM will see. Other IGVM files print nothing here.
+ */
+static bool find_launch_info(const struct igvm_file *f, struct launch_info *li)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const struct igvm_header *h = &f->hdr[i];
+		if (!h->known || h->type != IGVM_VHT_PAGE_DATA || h->body.page.gpa != LAUNCH_INFO_GPA || !h->data ||
+		    h->data_len < 8)
+			continue;
+		memset(li, 0, sizeof(*li));
+		memcpy(li, h->data, h->data_len < sizeof(*li) ? h->data_len : sizeof(*li));
+		if (li->magic != LAUNCH_INFO_MAGIC || li->version != LAUNCH_INFO_VERSION)
+			continue;
+		if (li->size < sizeof(*li)) /* fields beyond what the writer knew are zero */
+			memset((uint8_t *)li + li->size, 0, sizeof(*li) - li->size);
+		return true;
+	}
+	return false;
+}
+
+static const char *fs_type_name(uint16_t mode)
+{
+	return igfs_is_dir(mode) ? "directory" : igfs_is_reg(mode) ? "file" : "symlink";
+}
+
+/* Returns IB_EXIT_OK, or IB_EXIT_INVALID after one line on stderr when the filesystem is broken. */
+static int emit_filesystem(struct inspect *c)
+{
+	struct launch_info li;
+	if (!find_launch_info(c->f, &li) || !li.fs_size)
+		return IB_EXIT_OK;
+	struct emit *e = c->e;
+	emit_begin_object(e, "filesystem");
+	emit_hex(e, "gpa", li.fs_gpa, 16);
+	emit_hex(e, "size", li.fs_size, 0);
+	const char *why = NULL;
+	char detail[160] = "";
+	_cleanup_free_ uint8_t *img = NULL;
+	_cleanup_free_ uint8_t *seen = NULL;
+	if (li.fs_gpa % IGFS_PAGE || li.fs_size % IGFS_PAGE || li.fs_size > IGFS_MAX_IMAGE ||
+	    li.fs_gpa + li.fs_size < li.fs_gpa) {
+		why = "launch-info.filesystem: fs_gpa/fs_size are not a page-aligned range within the size limit";
+	} else {
+		uint64_t pages = li.fs_size / IGFS_PAGE;
+		img = calloc(1, li.fs_size);
+		seen = calloc(1, pages);
+		if (!img || !seen) {
+			c->internal_error = true;
+			emit_end_object(e);
+			return IB_EXIT_OK;
+		}
+		for (size_t i = 0; i < c->f->count; i++) {
+			const struct igvm_header *h = &c->f->hdr[i];
+			if (!h->known || h->type != IGVM_VHT_PAGE_DATA)
+				continue;
+			uint64_t g = h->body.page.gpa;
+			if (g < li.fs_gpa || g - li.fs_gpa >= li.fs_size || g % IGFS_PAGE)
+				continue;
+			uint64_t k = (g - li.fs_gpa) / IGFS_PAGE;
+			if (seen[k])
+				continue;
+			seen[k] = 1;
+			if (h->data)
+				memcpy(img + k * IGFS_PAGE, h->data, h->data_len < IGFS_PAGE ? h->data_len : IGFS_PAGE);
+		}
+		for (uint64_t k = 0; k < pages && !why; k++)
+			if (!seen[k]) {
+				why = "launch-info.filesystem: a page of the filesystem has no PAGE_DATA";
+				snprintf(detail, sizeof(detail), " (GPA 0x%llx)",
+					 (unsigned long long)(li.fs_gpa + k * IGFS_PAGE));
+			}
+	}
+	struct igfs fs;
+	int rc = 0;
+	if (!why && (rc = igfs_init(&fs, img, li.fs_size))) {
+		why = igfs_strerror(rc);
+		if (fs.bad_entry != UINT32_MAX)
+			snprintf(detail, sizeof(detail), " (entry %u)", fs.bad_entry);
+	}
+	if (why) {
+		emit_bool(e, "valid", false);
+		emit_strf(e, "error", "%s%s", why, detail);
+		emit_end_object(e);
+		ib_err("%s: filesystem at GPA 0x%llx: %s%s", c->path, (unsigned long long)li.fs_gpa, why, detail);
+		return IB_EXIT_INVALID;
+	}
+	emit_bool(e, "valid", true);
+	emit_u64(e, "entries", fs.count);
+	emit_u64(e, "directories", fs.dirs);
+	emit_u64(e, "files", fs.files);
+	emit_u64(e, "symlinks", fs.symlinks);
+	emit_u64(e, "file_bytes", fs.file_bytes);
+	emit_begin_array(e, "list");
+	char path[IGFS_PATH_MAX + 1];
+	for (uint32_t i = 0; i < fs.count; i++) {
+		struct igfs_stat st;
+		if (igfs_stat(&fs, i, &st) || igfs_path(&fs, i, path, sizeof(path)))
+			snprintf(path, sizeof(path), "?");
+		/* Text: one line per entry, labelled by its path; JSON: an object with the path in it. */
+		emit_begin_inline(e, emit_is_json(e) ? NULL : path);
+		if (emit_is_json(e))
+			emit_str(e, "path", path);
+		emit_str(e, "type", fs_type_name(st.mode));
+		emit_strf(e, "mode", "%04o", st.mode & IGFS_S_PERM);
+		if (igfs_is_reg(st.mode)) {
+			const uint8_t *d;
+			uint64_t n;
+			emit_u64(e, "size", st.size);
+			if (!igfs_file_data(&fs, i, &d, &n))
+				emit_sha256(c, "sha256", d ? d : (const uint8_t *)"", n);
+		} else if (igfs_is_dir(st.mode)) {
+			emit_u64(e, "entries", st.size);
+		} else {
+			const char *t;
+			uint32_t n;
+			if (!igfs_readlink(&fs, i, &t, &n))
+				emit_strf(e, "target", "%.*s", (int)n, t);
+		}
+		emit_end_object(e);
+	}
+	emit_end_array(e);
+	emit_end_object(e);
+	return IB_EXIT_OK;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static int finish_output(struct emit *e)
@@ -1015,9 +1149,11 @@ int cmd_inspect(int argc, char **argv)
 	emit_warnings(&c);
 	emit_headers(&c);
 	emit_summary(&c);
+	int fs_rc = emit_filesystem(&c);
 	if (c.internal_error) {
 		ib_err("%s: computing a digest failed", path);
 		return IB_EXIT_INTERNAL;
 	}
-	return finish_output(e);
+	int r2 = finish_output(e);
+	return r2 ? r2 : fs_rc;
 }

@@ -2,7 +2,7 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
+ * packed filesystem (validated, entries counted) → self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
  * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
  */
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include "arch/cpu.h"
 #include "arch/idt.h"
 #include "console.h"
+#include "fs/rootfs.h"
 #include "guest_launch.h"
 #include "mm/mm.h"
 #include "percpu.h"
@@ -107,6 +108,7 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	pr_info("platform: %s", platform->describe());
 	log_memory();
 	log_vtpm();
+	rootfs_init(mm.fs_gpa, mm.fs_size);
 
 	int failed = selftest_run();
 #ifdef SVSM_TEST_FAULT

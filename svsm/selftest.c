@@ -6,6 +6,7 @@
 #include "arch/guest_access.h"
 #include "arch/vmpl_switch.h"
 #include "console.h"
+#include "fs/rootfs.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
@@ -187,6 +188,26 @@ static void test_exceptions(void)
 	check("per-CPU data through GS", this_cpu() == cpu && cpu->self == cpu);
 }
 
+/* The packed filesystem, when the image has one: mapped read-only, and every entry found by its path. */
+static void test_rootfs(void)
+{
+	const struct igfs *fs = rootfs();
+	if (!fs)
+		return;
+	uint64_t pa, flags;
+	bool mapped = pgt_translate(&mm.pgt, (uint64_t)(uintptr_t)rootfs_base(), &pa, &flags);
+	check("filesystem: pages mapped read-only, not executable",
+	      mapped && pa == mm.fs_gpa && !(flags & PTE_W) && (flags & PTE_NX));
+	char path[IGFS_PATH_MAX + 1];
+	uint32_t found = 0;
+	for (uint32_t i = 0; i < fs->count; i++) {
+		uint32_t ino;
+		if (!igfs_path(fs, i, path, sizeof(path)) && !igfs_lookup(fs, path, strlen(path), false, &ino) && ino == i)
+			found++;
+	}
+	check("filesystem: every entry found by its path", found == fs->count);
+}
+
 int selftest_run(void)
 {
 	failures = passes = 0;
@@ -196,6 +217,7 @@ int selftest_run(void)
 	test_exceptions();
 	test_guest_access();
 	test_hv_window();
+	test_rootfs();
 	proto_selftest_run(check); /* issue 6: the protocol through a simulated calling area */
 	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
 	return failures;

@@ -27,7 +27,7 @@ REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_pa
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 # The packed filesystem's reader and the ring-3 ELF loader (issue 13): portable, hosted below too.
 USER_SRC := svsm/fs/igfs.c
-SVSM_COMMON_SRC += $(USER_SRC)
+SVSM_COMMON_SRC += $(USER_SRC) svsm/fs/rootfs.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
 

@@ -85,9 +85,34 @@ static int map_kernel_region(void)
 		if (rc)
 			return rc;
 	}
-	/* Everything past the image: the builder's tables and the pool. */
+	/* Everything past the image: the packed filesystem read-only, the pool read-write. */
 	uint64_t img = (uint64_t)(uintptr_t)_kernel_end - base;
-	return pgt_map(&mm.pgt, base + img, mm.region_gpa + img, mm.region_size - img, PTE_W | PTE_NX | PTE_G);
+	uint64_t fs = mm.fs_size ? mm.fs_gpa - mm.region_gpa : img, fs_end = fs + mm.fs_size;
+	int rc = 0;
+	if (fs > img)
+		rc = pgt_map(&mm.pgt, base + img, mm.region_gpa + img, fs - img, PTE_W | PTE_NX | PTE_G);
+	if (!rc && mm.fs_size)
+		rc = pgt_map(&mm.pgt, base + fs, mm.fs_gpa, mm.fs_size, PTE_NX | PTE_G);
+	if (!rc)
+		rc = pgt_map(&mm.pgt, base + fs_end, mm.region_gpa + fs_end, mm.region_size - fs_end,
+			     PTE_W | PTE_NX | PTE_G);
+	return rc;
+}
+
+/* The packed filesystem only where the builder puts it: page aligned, after the image, populated. */
+static void take_fs(const struct launch_info *li)
+{
+	uint64_t lo = mm.region_gpa + mm.image_size, hi = mm.region_gpa + li->kernel_populated_size;
+	if (!li->fs_size && !li->fs_gpa)
+		return;
+	if (li->fs_gpa % PAGE_SIZE || li->fs_size % PAGE_SIZE || !li->fs_size || li->fs_gpa < lo || li->fs_gpa > hi ||
+	    li->fs_size > hi - li->fs_gpa) {
+		pr_err("fs: 0x%lx+0x%lx is not a page-aligned range of the kernel region's populated part after the "
+		       "image: ignored", (unsigned long)li->fs_gpa, (unsigned long)li->fs_size);
+		return;
+	}
+	mm.fs_gpa = li->fs_gpa;
+	mm.fs_size = li->fs_size;
 }
 
 static int map_direct(uint64_t pa, uint64_t size)
@@ -113,6 +138,8 @@ int mm_init(const struct launch_info *li)
 	if (rc)
 		return -1;
 
+	if (li->kernel_populated_size <= mm.region_size)
+		take_fs(li);
 	uint64_t pool_start = mm.region_gpa + li->kernel_populated_size;
 	uint64_t pool_pages = (mm.region_gpa + mm.region_size - pool_start) >> 12;
 	if (li->kernel_populated_size < mm.image_size || pool_pages > MAX_POOL_PAGES || pool_pages < HEAP_PAGES * 2) {

@@ -6,7 +6,7 @@
  * Virtual layout once mm_init() returns:
  *   LAUNCH_KERNEL_VBASE + off  the whole kernel region (image with per-section
  *                              permissions, guard page below the boot stack
- *                              unmapped, the pool RW+NX)
+ *                              unmapped, the packed filesystem R+NX, the pool RW+NX)
  *   DMAP_BASE + pa             direct map (2 MiB pages, RW+NX) of every RAM
  *                              range of the memory map and of the low 2 MiB
  *                              (launch information, parameter pages, CPUID page)
@@ -28,6 +28,7 @@
 struct mm {
 	uint64_t region_gpa, region_size;
 	uint64_t image_size;
+	uint64_t fs_gpa, fs_size; /* the packed filesystem (launch_info fs_*), checked; 0 = none */
 	struct palloc pool;
 	struct heap heap;
 	struct pgt pgt;
