@@ -70,7 +70,6 @@ struct rec {
 	const char *name; /* last component, inside path */
 	uint32_t name_len;
 	uint16_t mode;   /* IGFS_S_IF* | normalised permissions */
-	bool implied;    /* a parent directory nobody listed */
 	uint32_t blob;   /* regular files: index in blobs, NONE when empty */
 	char *target;    /* symlinks */
 	uint32_t target_len;
@@ -122,15 +121,17 @@ __attribute__((format(printf, 3, 4))) static int refuse(const struct packer *p, 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Hostile names can be a kilobyte long: show their first 100 bytes. */
+	const char *path = r && *r->path ? r->path : ".";
+	int plen = (int)strlen(path) > 100 ? 100 : (int)strlen(path);
+	const char *more = (int)strlen(path) > 100 ? "..." : "";
 	if (!r)
 		ib_err("%s: %s", p->input, msg);
-	else if (p->archive && r->implied)
-		ib_err("%s: directory '%s' (implied): %s", p->input, r->path, msg);
 	else if (p->archive)
-		ib_err("%s: offset 0x%llx: entry '%s': %s", p->input, (unsigned long long)r->where,
-		       *r->path ? r->path : ".", msg);
+		ib_err("%s: offset 0x%llx: entry '%.*s%s': %s", p->input, (unsigned long long)r->where, plen, path, more,
+		       msg);
 	else
-		ib_err("%s/%s: %s", p->input, r->path, msg);
+		ib_err("%s/%.*s%s: %s", p->input, plen, path, more, msg);
 	return IB_EXIT_INVALID;
 }
 
@@ -263,19 +264,19 @@ static int cpio_member(struct packer *p, const uint8_t *a, size_t len, uint64_t 
 {
 	char where[64];
 	snprintf(where, sizeof(where), "offset 0x%llx", (unsigned long long)off);
-	if (len - off < CPIO_HDR) {
-		ib_err("%s: %s: fs.cpio-truncated: %zu bytes left, a header takes %u", p->input, where,
-		       (size_t)(len - off), CPIO_HDR);
-		return IB_EXIT_INVALID;
-	}
 	const uint8_t *h = a + off;
-	bool crc = !memcmp(h, "070702", 6);
-	if (memcmp(h, "070701", 6) && !crc) {
+	bool crc = len - off >= 6 && !memcmp(h, "070702", 6);
+	if (len - off >= 6 && memcmp(h, "070701", 6) && !crc) {
 		char shown[13];
 		for (int i = 0; i < 6; i++)
 			snprintf(shown + 2 * i, 3, "%02x", h[i]);
 		ib_err("%s: %s: fs.cpio-magic: bytes %s are not a cpio newc header (\"070701\" or \"070702\")", p->input,
 		       where, shown);
+		return IB_EXIT_INVALID;
+	}
+	if (len - off < CPIO_HDR) {
+		ib_err("%s: %s: fs.cpio-truncated: %zu bytes left, a header takes %u", p->input, where,
+		       (size_t)(len - off), CPIO_HDR);
 		return IB_EXIT_INVALID;
 	}
 	uint32_t f[13];
@@ -314,7 +315,8 @@ static int cpio_member(struct packer *p, const uint8_t *a, size_t len, uint64_t 
 		*trailer = true;
 		return 0;
 	}
-	if (crc) {
+	/* GNU cpio sums regular files only (a symlink's check is 0); Linux checks none. */
+	if (crc && (f[F_MODE] & IGFS_S_IFMT) == IGFS_S_IFREG) {
 		uint32_t sum = 0;
 		for (uint64_t i = 0; i < size; i++)
 			sum += data[i];
@@ -803,7 +805,6 @@ static int build_tree(struct packer *p)
 			return oom();
 		set_name(r);
 		r->mode = IGFS_S_IFDIR | 0755;
-		r->implied = true;
 		p->root = p->n - 1;
 	}
 	stack[sp++] = p->root;
@@ -837,7 +838,6 @@ static int build_tree(struct packer *p)
 			d->path = dpath;
 			set_name(d);
 			d->mode = IGFS_S_IFDIR | 0755;
-			d->implied = true;
 			d->where = p->r[ri].where;
 			add_kid(p, parent, p->n - 1);
 			stack[sp++] = p->n - 1;

@@ -79,6 +79,7 @@ SVSM_HOST_SRC += $(USER_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_fwwalk test_svsm_hvdb
+SVSM_TESTS += test_svsm_igfs
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)

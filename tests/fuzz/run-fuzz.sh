@@ -182,6 +182,41 @@ harness_seeds() { # harness_seeds HARNESS DIR
 		done
 		set -f
 		;;
+	fuzz_fs)
+		# selector 0: cpio archives written by Debian's cpio (a small tree with a hard link and
+		# symlinks); selector 1: an IGFS image (format/igfs.h): /, /bin, /sh -> bin/init, /bin/init
+		if command -v cpio >/dev/null 2>&1; then
+			t=$2/tree
+			mkdir -p "$t/bin" "$t/etc"
+			printf 'hello\n' >"$t/bin/init"
+			ln "$t/bin/init" "$t/bin/init2"
+			ln -s ../bin/init "$t/etc/link"
+			ln -s /bin "$t/b"
+			(cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2/tree.cpio" 2>/dev/null &&
+				{ printf '\000'; cat "$2/tree.cpio"; } >"$2/cpio1"
+			(cd "$t" && find . | LC_ALL=C sort | cpio -o -H crc --quiet) >"$2/tree.crc" 2>/dev/null &&
+				{ printf '\000'; cat "$2/tree.crc"; } >"$2/cpio2"
+			rm -rf "$t" "$2/tree.cpio" "$2/tree.crc"
+		fi
+		command -v python3 >/dev/null 2>&1 && python3 - "$2/igfs1" <<'PY'
+import struct, sys
+ents = [(b"", 0o40755, 0, 1, 2), (b"bin", 0o40755, 0, 3, 1), (b"sh", 0o120777, 0, None, b"bin/init"),
+        (b"init", 0o100755, 1, None, b"hi\n")]
+n = len(ents); so = 64 + 32 * n
+strings = b"".join(e[0] + (e[4] if e[1] >> 12 == 0o12 else b"") for e in ents)
+doff = (so + len(strings) + 4095) // 4096 * 4096
+out = bytearray(doff + 4096); sp = 0; table = b""
+for name, mode, parent, first, x in ents:
+    no = sp if name else 0; sp += len(name)
+    if mode >> 12 == 0o4: off, size = first, x
+    elif mode >> 12 == 0o12: off, size = sp, len(x); sp += len(x)
+    else: off, size = 0, len(x); out[doff:doff + len(x)] = x
+    table += struct.pack("<IHHIIQQ", no, len(name), mode, parent, 0, off, size)
+out[0:64] = struct.pack("<IHHIHHIIQQQQQ", 0x53464749, 1, 64, n, 32, 0, so, len(strings), doff, 4096, doff + 4096, 0, 0)
+out[64:so] = table; out[so:so + len(strings)] = strings
+open(sys.argv[1], "wb").write(b"\001" + bytes(out))
+PY
+		;;
 	esac
 }
 
