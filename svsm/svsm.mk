@@ -26,7 +26,7 @@ REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_pa
                svsm/snp/tlb.c svsm/snp/hv_doorbell.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 # The packed filesystem's reader and the ring-3 ELF loader (issue 13): portable, hosted below too.
-USER_SRC := svsm/fs/igfs.c
+USER_SRC := svsm/fs/igfs.c svsm/user/elf_load.c
 SVSM_COMMON_SRC += $(USER_SRC) svsm/fs/rootfs.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
@@ -79,7 +79,7 @@ SVSM_HOST_SRC += $(USER_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_fwwalk test_svsm_hvdb
-SVSM_TESTS += test_svsm_igfs
+SVSM_TESTS += test_svsm_igfs test_svsm_elf
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
@@ -105,7 +105,7 @@ CHECK_DEPS += $(B)/tests/protocol-stress
 # rmp_sim_*, rmp_model_*, sha512*).
 FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
-FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*
+FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*, uelf_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
 .PHONY: bench-svsm
@@ -117,10 +117,16 @@ $(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/li
 	$(quiet) LD $@
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
+# The ring-3 loader's plan and stack run on the host against musl programs (tests/cli/t0260-user-elf.sh).
+$(B)/san/tools/uelfrun: $(SAN_OBJ)/tests/tools/uelfrun.o $(call san_objs,svsm/user/elf_load.c)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
+
 SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf
 ALL_TARGETS += $(B)/svsm/svsm.elf
 CHECK_DEPS  += $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS) $(addprefix $(B)/san/tests/,$(SVSM_TESTS)) \
-               $(B)/san/tools/mknativeimage $(B)/loaders/resetstub.bin
+               $(B)/san/tools/mknativeimage $(B)/san/tools/uelfrun $(B)/loaders/resetstub.bin
 
 .PHONY: guest
 guest: $(B)/loaders/stage2.bin $(B)/loaders/resetstub.bin $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS)
