@@ -217,6 +217,22 @@ out[64:so] = table; out[so:so + len(strings)] = strings
 open(sys.argv[1], "wb").write(b"\001" + bytes(out))
 PY
 		;;
+	fuzz_user_elf)
+		# real static programs: musl-gcc's ET_EXEC and static PIE (t0260 says how), gcc's -static
+		cat >"$2/p.c" <<'C'
+#include <stdio.h>
+static __thread int t = 1;
+int main(int c, char **v) { printf("%s %d\n", v[0], c + t); return 0; }
+C
+		L=/usr/lib/x86_64-linux-musl
+		if command -v musl-gcc >/dev/null 2>&1; then
+			musl-gcc -static -Os -s -o "$2/exec" "$2/p.c" 2>/dev/null
+			musl-gcc -fPIE -static-pie -nostartfiles -Os -s $L/rcrt1.o $L/crti.o "$("${CC:-cc}" -print-file-name=crtbeginS.o)" \
+				"$2/p.c" "$("${CC:-cc}" -print-file-name=crtendS.o)" $L/crtn.o -Wl,-static -Wl,-pie \
+				-Wl,--no-dynamic-linker -Wl,-z,text -o "$2/pie" 2>/dev/null
+		fi
+		rm -f "$2/p.c"
+		;;
 	esac
 }
 
