@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 # bash completion for igvmbuild(1): verbs, each verb's options, and file arguments by type
 # (templates and vTPM manifests *.xml, keys *.pem, firmware *.fd, stage 2 *.bin, IGVM files *.igvm,
+# filesystems (directories or *.cpio),
 # reference values *.json). Installed as $(BASHCOMPDIR)/igvmbuild, loaded by bash-completion.
 
 _igvmbuild_build_opts='-t --template -o --output --kernel --stage2 --firmware --no-firmware
 	--vtpm-manifest --no-vtpm --platform --policy --sev-features --serial-port --kernel-base
 	--kernel-size --id-key --author-key --family-id --image-id --id-version --svn --json
-	--reference-values -h --help'
+	--reference-values --filesystem --no-filesystem -h --help'
 _igvmbuild_inspect_opts='--json --check --reference --allow-optional -h --help'
 _igvmbuild_run_opts='--memory --vcpus --timeout --serial --qemu --expect-ready --no-igvm-cfg -h --help'
 _igvmbuild_sev_features='restricted-injection alternate-injection debug-swap reflect-vc
@@ -76,6 +77,11 @@ _igvmbuild()
 			;;
 		--id-key | --author-key)
 			_filedir pem
+			return
+			;;
+		--filesystem)
+			# a directory tree or a cpio newc archive
+			_filedir '@(cpio|CPIO)'
 			return
 			;;
 		--reference-values)
