@@ -8,7 +8,8 @@ BASE_CFLAGS += $(BUILD_XML_CFLAGS)
 HOST_LIBS   += $(BUILD_XML_LIBS) $(BUILD_ELF_LIBS)
 
 # measure/ modules the builder calls (the same code igvmmeasure runs).
-IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c measure/snp_digest.c measure/ecdsa.c measure/id_block.c
+IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c measure/snp_digest.c measure/ecdsa.c measure/id_block.c \
+                       measure/tdx_mrtd.c measure/tdvf.c
 
 # The builder's modules without the verb (for unit tests and fuzzers).
 BUILD_LIB_SRC := $(filter-out igvmbuild/cmd_build.c,$(wildcard igvmbuild/build_*.c))

@@ -22,6 +22,7 @@ B=${B:-build}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 case $B in /*) ;; *) B=$SRC/$B ;; esac
 IGVMMEASURE=${IGVMMEASURE:-$B/san/bin/igvmmeasure}
+IGVMBUILD=${IGVMBUILD:-$B/san/bin/igvmbuild}
 FIXTUREGEN=${FIXTUREGEN:-$B/san/tests/test_measure_tdx_mrtd}
 MKFIXTURES=${MKFIXTURES:-$B/san/tools/mkfixtures}
 REF=$SRC/tests/cli/tdvf_mrtd_ref.py
@@ -183,6 +184,33 @@ status "tdvf: an unknown order" 2 "$M" tdvf --firmware "$FX/tdvf-small.fd" --pag
 grep_err "... names the choices" "single-pass or two-pass"
 status "tdvf: an extra argument" 2 "$M" tdvf --firmware "$FX/tdvf-small.fd" extra
 status "tdvf --help" 0 "$M" tdvf --help
+
+# ---- igvmbuild inspect: TDX platform headers and VP contexts ---------------------------------------
+if [ -x "$IGVMBUILD" ]; then
+	status "inspect an OpenVMM-style TDX file" 0 "$IGVMBUILD" inspect "$FX/tdx-openvmm.igvm"
+	grep_out "... GPAW from the shared bit" "tdx_shared_gpa: GPA bit 47 (GPAW 48)"
+	grep_out "... the VP context found in the reset page" "tdx_vp_context: OpenVMM TdxTrampolineContext in the reset page, entry 0x100000"
+	grep_out "... its registers by name" "initial_rip: 0x0000000000100000"
+	grep_out "... cr3 and the transition cr3" "transition_cr3: 0x00004000"
+	grep_out "... where the MRTD comes from" "measurement: MRTD (igvmmeasure -p tdx FILE measure)"
+	status "inspect --json an OpenVMM-style TDX file" 0 "$IGVMBUILD" inspect --json "$FX/tdx-openvmm.igvm"
+	grep_out "... the layout by name" '"tdx_vp_context_layout": "OpenVMM TdxTrampolineContext"'
+	grep_out "... gpaw as a number" '"tdx_gpaw": 48'
+	status "inspect a COCONUT-style TDX file" 0 "$IGVMBUILD" inspect "$FX/tdx-coconut.igvm"
+	grep_out "... TD partitioning (highest VTL 2)" "tdx_td_partitioning: yes"
+	grep_out "... COCONUT's start context" "tdx_vp_context: COCONUT-SVSM TdpStartContext in the reset page, entry 0x10002"
+	grep_out "... ap_entry by name" "ap_entry: 0x00010004"
+	status "inspect the crate's TDX file" 0 "$IGVMBUILD" inspect "$FX/ser-tdx.igvm"
+	grep_out "... the architectural start" "tdx_vp_context: architectural: the TDX module's initial state at 0xFFFFFFF0"
+	grep_out "... no shared bit" "tdx_shared_gpa: none given (0)"
+	status "inspect a TDX boundary that is no shared bit" 0 "$IGVMBUILD" inspect "$FX/tdx-odd-boundary.igvm"
+	grep_out "... says so" "tdx_shared_gpa: not a TDX shared bit"
+	status "a VP_CONTEXT for TDX is refused" 1 "$IGVMBUILD" inspect "$FX/tdx-vp-context.igvm"
+	grep_err "... one line naming the rule" "offset 0x[0-9a-f]*: vp-context.platform: mask 0x1 selects TDX, which takes no VP context"
+	status "--check the OpenVMM-style TDX file" 0 "$M" -p tdx "$FX/tdx-openvmm.igvm" measure -b
+else
+	skip "igvmbuild not built"
+fi
 
 # ---- Debian's OVMF -----------------------------------------------------------------------------------
 # debian NAME FILE SHA256 SINGLE TWO

@@ -44,6 +44,7 @@
 #include "../../measure/tdvf.h"
 #include "../../measure/tdx_mrtd.h"
 #include "../tools/fixtures.h"
+#include "../tools/rawfile.h"
 
 #define PAGE 4096u
 
@@ -274,6 +275,12 @@ static void test_golden(void)
 
 	must(fx_multi(&f));
 	check_against_oracle(&f, "multi fixture (SNP, TDX, VSM sharing pages)");
+	igvm_file_free(&f);
+	must(fx_tdx_openvmm(&f));
+	check_against_oracle(&f, "OpenVMM-style TDX fixture (reset page, parameter area)");
+	igvm_file_free(&f);
+	must(fx_tdx_coconut(&f));
+	check_against_oracle(&f, "COCONUT-style TDX fixture (mask 0x4)");
 	igvm_file_free(&f);
 }
 
@@ -516,7 +523,7 @@ static void expect_rule(const struct fw *fw, const char *rule, const char *what)
 static void expect_warning(const struct fw *fw, const char *rule, const char *what)
 {
 	struct tdvf_image img;
-	struct ovmf_error err;
+	struct ovmf_error err = { 0, NULL, "" };
 	int r = parse_fw(fw, &img, &err);
 	bool found = false;
 	for (size_t i = 0; !r && i < img.n_warnings && i < TDVF_MAX_WARNINGS; i++)
@@ -531,7 +538,7 @@ static void test_tdvf_rules(void)
 	struct fw fw;
 	fw_default(&fw);
 	struct tdvf_image img;
-	struct ovmf_error err;
+	struct ovmf_error err = { 0, NULL, "" };
 	if (ok(parse_fw(&fw, &img, &err) == 0, "the synthetic TDVF parses")) {
 		is_u64(img.n_sections, 4, "four sections");
 		is_u64(img.descriptor_off, DESC_OFF, "descriptor where the table entry points");
@@ -652,7 +659,7 @@ static void test_tdvf_mrtd(void)
 	struct fw fw;
 	fw_default(&fw);
 	struct tdvf_image img;
-	struct ovmf_error err;
+	struct ovmf_error err = { 0, NULL, "" };
 	if (parse_fw(&fw, &img, &err)) {
 		ok(0, "the synthetic TDVF parses: %s", err.detail);
 		return;
@@ -719,9 +726,9 @@ static void test_tdvf_debian(const char *path, const char *what)
 		return;
 	}
 	struct tdvf_image img;
-	struct ovmf_error err;
-	if (!ok(tdvf_parse(data, len, &img, &err) == 0, "%s: TDX metadata parses (%s)", what,
-		err.rule ? err.rule : "")) {
+	struct ovmf_error err = { 0, NULL, "" };
+	int r = tdvf_parse(data, len, &img, &err);
+	if (!ok(r == 0, "%s: TDX metadata parses (%s)", what, r ? err.detail : "ok")) {
 		skip("not parsed");
 		return;
 	}
@@ -777,6 +784,29 @@ static int write_fixtures(const char *dir)
 	must(fx_page_data(&f, 0x200000, 1, IGVM_PAGE_FLAG_2MB, IGVM_PAGE_DATA_NORMAL, NULL, 0));
 	must(fx_page_data(&f, 0x400000, 1, IGVM_PAGE_FLAG_SHARED, IGVM_PAGE_DATA_NORMAL, NULL, 0));
 	r |= write_model(dir, "tdx-2mb.igvm", &f);
+	igvm_file_free(&f);
+	/* tdx-odd-boundary: a shared_gpa_boundary that is no TDX shared bit (inspect says so). */
+	igvm_file_init(&f, 1, IGVM_ARCH_X64);
+	struct igvm_vhs_supported_platform plat = { 0x1, 0, IGVM_PLATFORM_TDX, 1, 0x1000 };
+	must(fx_add(&f, IGVM_VHT_SUPPORTED_PLATFORM, &plat, NULL, 0));
+	must(fx_page_data(&f, 0x1000, 1, 0, IGVM_PAGE_DATA_NORMAL, NULL, 0));
+	r |= write_model(dir, "tdx-odd-boundary.igvm", &f);
+	igvm_file_free(&f);
+	/* tdx-vp-context: a VP_CONTEXT whose mask selects the TDX platform (written for SNP, then patched). */
+	igvm_file_init(&f, 1, IGVM_ARCH_X64);
+	must(fx_platform(&f, 0x1, IGVM_PLATFORM_TDX, 0));
+	must(fx_platform(&f, 0x2, IGVM_PLATFORM_SEV_SNP, 0));
+	must(fx_vp(&f, 0xFFFFFFFFF000ull, 0x2, 0, fx_vmsa(&f, 0xfff0), PAGE));
+	struct ib_buf raw = IB_BUF_INIT;
+	struct igvm_diag d;
+	struct rf_rec vp;
+	if (igvm_write(&f, &raw, &d) || !rf_find(raw.p, raw.len, IGVM_VHT_VP_CONTEXT, 0, &vp))
+		r = 1;
+	else {
+		rf_wr32(raw.p, vp.body + 8, 0x1);
+		r |= !rf_fix_crc(raw.p, raw.len) || write_bytes(dir, "tdx-vp-context.igvm", raw.p, raw.len);
+	}
+	ib_buf_free(&raw);
 	igvm_file_free(&f);
 	/* The synthetic TDVF and a one-page one. */
 	struct fw fw;
