@@ -212,6 +212,95 @@ else
 	skip "igvmbuild not built"
 fi
 
+# ---- igvmbuild build with the tdx platform ---------------------------------------------------------
+# refuse DESC CODE PATTERN ARGS...: exit CODE, one stderr line matching PATTERN, no output file.
+refuse() {
+	d=$1 code=$2 pat=$3
+	shift 3
+	rm -f "$T/bad.igvm"
+	"$IGVMBUILD" build "$@" -o "$T/bad.igvm" >/dev/null 2>"$T/err"
+	rc=$?
+	if [ $rc -eq "$code" ] && grep -q -- "$pat" "$T/err" && [ ! -e "$T/bad.igvm" ] && [ "$(wc -l <"$T/err")" -eq 1 ]; then
+		ok "build refuses $d"
+	else
+		notok "build refuses $d (exit $rc, want $code; stderr: $(head -2 "$T/err" | tr '\n' '|'))"
+	fi
+}
+if [ -x "$IGVMBUILD" ]; then
+	cat >"$FX/tdx.xml" <<'XML'
+<?xml version="1.0"?>
+<igvmbuild-template version="1">
+  <platforms><platform>tdx</platform></platforms>
+  <hypervisor>qemu</hypervisor>
+  <tdx-policy>0x2</tdx-policy>
+  <inputs><firmware>tdvf-small.fd</firmware></inputs>
+</igvmbuild-template>
+XML
+	status "build a TDX-only image from the firmware alone" 0 "$IGVMBUILD" build -t "$FX/tdx.xml" -o "$T/tdx.igvm"
+	grep_out "... prints the MRTD, the direct launch's (single-pass)" "^TDX MRTD: $single\$"
+	is "... and nothing else" "$(wc -l <"$T/out" | tr -d ' ')" 1
+	"$M" -p tdx "$T/tdx.igvm" measure -b >"$T/out" 2>"$T/err"
+	is "... igvmmeasure -p tdx gives the same MRTD from the file" "$(cat "$T/out")" "$single"
+	status "... inspect --check accepts it (strict rules)" 0 "$IGVMBUILD" inspect --check "$T/tdx.igvm"
+	"$IGVMBUILD" inspect "$T/tdx.igvm" >"$T/out" 2>&1
+	grep_out "... the TDX platform with mask 0x4" "compatibility_mask: 0x00000004"
+	grep_out "... the TDX policy" "tdx_policy: flags=SEPT_VE_DISABLE"
+	status "--json and --reference-values" 0 "$IGVMBUILD" build -t "$FX/tdx.xml" -o "$T/tdx2.igvm" --json \
+		--reference-values "$T/ref.json" --tdx-policy 0x3
+	lower=$(echo "$single" | tr A-F a-f)
+	grep_out "... tdx_mrtd" "\"tdx_mrtd\": \"$lower\""
+	grep_out "... no SNP digest" '"snp_launch_digest": null'
+	grep_out "... the policy from --tdx-policy" '"tdx_policy": "0x3"'
+	grep_out "... its bits by name" '"debug"'
+	grep_out "... the pages" '"tdx_pages_added": 6'
+	if cmp -s "$T/out" "$T/ref.json"; then ok "... the reference values are the JSON summary"; else notok "... the reference values are the JSON summary"; fi
+	status "... TD policy 0x3 changes the file, not the MRTD" 0 "$M" -p tdx "$T/tdx2.igvm" measure -b
+	is "... same MRTD" "$(cat "$T/out")" "$single"
+
+	refuse "a tdx-only image with a kernel" 2 "only the SVSM platforms (snp, native) use it" -t "$FX/tdx.xml" --kernel /dev/null
+	refuse "TDX policy reserved bits" 1 "TDX guest policy 0x8: bits 63..3 are reserved" -t "$FX/tdx.xml" --tdx-policy 0x8
+	refuse "tdx without firmware" 2 "the tdx platform is the firmware alone" -t "$FX/tdx.xml" --no-firmware
+	refuse "a firmware without TDX metadata" 1 "ser-tdx.igvm: offset 0x[0-9a-f]*: tdvf.no-table" -t "$FX/tdx.xml" \
+		--firmware "$FX/ser-tdx.igvm"
+	refuse "a broken TDVF descriptor" 1 "tdvf-bad-signature.fd: offset 0x4100: tdvf.signature" -t "$FX/tdx.xml" \
+		--firmware "$FX/tdvf-bad-signature.fd"
+	refuse "an ID block without snp" 1 "an ID block needs the snp platform" -t "$FX/tdx.xml" --id-key /dev/null
+	sed 's|<platforms>|<layout><stage2 base="0x10000"/></layout><platforms>|' "$FX/tdx.xml" >"$FX/bad-order.xml"
+	refuse "a template out of schema order" 1 "element" -t "$FX/bad-order.xml"
+	sed 's|</platforms>|<platform>snp</platform></platforms>|; s|<inputs>|<layout><stage2 base="0x10000"/></layout><inputs>|' \
+		"$FX/tdx.xml" >"$FX/half-layout.xml"
+	refuse "a layout with stage2 but no kernel region" 1 "<stage2> and <kernel-region> go together" -t "$FX/half-layout.xml"
+	sed 's|</platforms>|<platform>snp</platform></platforms>|' "$FX/tdx.xml" >"$FX/no-layout.xml"
+	refuse "snp without a layout" 1 "the snp and native platforms need <layout>" -t "$FX/no-layout.xml"
+	status "a payload warning is printed, the build goes on" 0 "$IGVMBUILD" build -t "$FX/tdx.xml" \
+		--firmware "$FX/tdvf-payload.fd" -o "$T/payload.igvm"
+	grep_err "... the warning names the rule" "warning: .*tdvf-payload.fd: offset 0x4188: tdvf.qemu-section-type"
+
+	# SNP, native and TDX in one image, with the SVSM and the pinned firmware (both SEV and TDX metadata).
+	FW=$B/firmware/OVMF-svsm.fd
+	if [ -r "$FW" ] && [ -r "$B/svsm/svsm.elf" ] && [ -r "$B/loaders/stage2.bin" ]; then
+		status "SNP, native and TDX in one image" 0 "$IGVMBUILD" build -t "$SRC/templates/qemu-snp.xml" \
+			--platform snp,native,tdx --kernel "$B/svsm/svsm.elf" --stage2 "$B/loaders/stage2.bin" --firmware "$FW" \
+			-o "$T/all.igvm"
+		snp=$(sed -n 's/^SNP launch digest: //p' "$T/out")
+		tdx=$(sed -n 's/^TDX MRTD: //p' "$T/out")
+		is "... the MRTD beside the SNP digest: the firmware's direct launch" "$tdx" "$("$M" tdvf --firmware "$FW" 2>/dev/null)"
+		"$IGVMBUILD" build -t "$SRC/templates/qemu-snp.xml" --platform snp,native --kernel "$B/svsm/svsm.elf" \
+			--stage2 "$B/loaders/stage2.bin" --firmware "$FW" -o "$T/snp.igvm" >"$T/out" 2>/dev/null
+		is "... the SNP digest is the one without TDX" "$snp" "$(sed -n 's/^SNP launch digest: //p' "$T/out")"
+		"$M" "$T/all.igvm" measure -b >"$T/out" 2>/dev/null
+		is "... igvmmeasure agrees on the SNP digest" "$(cat "$T/out")" "$snp"
+		"$M" -p tdx "$T/all.igvm" measure -b >"$T/out" 2>/dev/null
+		is "... and on the MRTD" "$(cat "$T/out")" "$tdx"
+		status "... --check-kvm passes for SNP (TDX pages come after the VMSA, for their own mask)" 0 \
+			"$M" -c "$T/all.igvm" measure
+	else
+		for i in 1 2 3 4 5 6; do skip "the SVSM, stage 2 or the pinned firmware not built (make)"; done
+	fi
+else
+	skip "igvmbuild not built"
+fi
+
 # ---- Debian's OVMF -----------------------------------------------------------------------------------
 # debian NAME FILE SHA256 SINGLE TWO
 debian() {
