@@ -74,8 +74,10 @@
  *     such call per section; td-shim's calculator; dstack-mr's SinglePass,
  *     its default from QEMU 9.0.
  *   TDVF_ORDER_TWO_PASS     per section: every PAGE.ADD, then every
- *     MR.EXTEND. dstack-mr's TwoPass, its default for QEMU 8.x (the TDX QEMU
- *     and KVM trees before TDX was merged upstream).
+ *     MR.EXTEND. The TDX QEMU and KVM trees before TDX was merged upstream,
+ *     such as Canonical's for Ubuntu 24.04 (QEMU 8.2.2 with tdx patches; td-shim
+ *     PR #781, Fraunhofer AISEC measured-boot-tools issue #6 matched quotes in
+ *     this order only); dstack-mr's TwoPass, its default for QEMU 8.x.
  * The two agree only for firmware with no MR_EXTEND section of more than one
  * page.
  */
