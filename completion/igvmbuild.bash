@@ -5,7 +5,7 @@
 # reference values *.json). Installed as $(BASHCOMPDIR)/igvmbuild, loaded by bash-completion.
 
 _igvmbuild_build_opts='-t --template -o --output --kernel --stage2 --firmware --no-firmware
-	--vtpm-manifest --no-vtpm --platform --policy --sev-features --serial-port --kernel-base
+	--vtpm-manifest --no-vtpm --platform --policy --tdx-policy --sev-features --serial-port --kernel-base
 	--kernel-size --id-key --author-key --family-id --image-id --id-version --svn --json
 	--reference-values --filesystem --no-filesystem -h --help'
 _igvmbuild_inspect_opts='--json --check --reference --allow-optional -h --help'
@@ -89,7 +89,7 @@ _igvmbuild()
 			return
 			;;
 		--platform)
-			_igvmbuild_list 'snp native'
+			_igvmbuild_list 'snp native tdx'
 			return
 			;;
 		--sev-features)
@@ -100,7 +100,7 @@ _igvmbuild()
 			COMPREPLY=($(compgen -W '1' -- "$cur"))
 			return
 			;;
-		--policy | --serial-port | --kernel-base | --kernel-size | --family-id | --image-id | --svn)
+		--policy | --tdx-policy | --serial-port | --kernel-base | --kernel-size | --family-id | --image-id | --svn)
 			return # a number or hex string: nothing to offer
 			;;
 		esac

@@ -15,7 +15,9 @@
  *   parameters (VP count, environment info, memory map) and then their
  *   inserts, as QEMU frees an area at its insert; the ID block if any; every
  *   PAGE_DATA sorted by GPA; the native context; the SNP VMSA last, because
- *   KVM measures VMSAs at LAUNCH_FINISH after all pages.
+ *   KVM measures VMSAs at LAUNCH_FINISH after all pages. With TDX, its own
+ *   directives (build_tdx.c, for the TDX mask only) follow, in the TDVF
+ *   metadata's order: nothing of SNP's is measured after the VMSA.
  *
  * Every page the image describes is a 4 KiB directive; pages whose contents
  * are all zero carry no file data (QEMU/KVM measure them as NORMAL pages of
@@ -203,7 +205,8 @@ static struct igvm_header *add(struct igvm_file *f, uint32_t type, const void *b
 }
 
 int build_image_make(const struct build_config *cfg, const struct build_elf *elf, const struct build_blobs *b,
-		     const struct igvm_vhs_snp_id_block *idb, struct igvm_file *f, struct launch_info *li_out)
+		     const struct igvm_vhs_snp_id_block *idb, const struct tdvf_image *tdx, struct igvm_file *f,
+		     struct launch_info *li_out)
 {
 	const char *kpath = cfg->kernel.path;
 	const uint32_t all = (cfg->snp ? BUILD_MASK_SNP : 0) | (cfg->native ? BUILD_MASK_NATIVE : 0);
@@ -373,6 +376,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 							 .platform_version = 1 };
 		add(f, IGVM_VHT_SUPPORTED_PLATFORM, &p, NULL, 0, &oom);
 	}
+	if (tdx)
+		build_tdx_platform(f, &oom);
 	if (cfg->native) {
 		struct igvm_vhs_supported_platform p = { .compatibility_mask = BUILD_MASK_NATIVE,
 							 .platform_type = IGVM_PLATFORM_NATIVE,
@@ -383,6 +388,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		struct igvm_vhs_guest_policy gp = { .policy = cfg->policy, .compatibility_mask = BUILD_MASK_SNP };
 		add(f, IGVM_VHT_GUEST_POLICY, &gp, NULL, 0, &oom);
 	}
+	if (tdx)
+		build_tdx_policy(cfg, f, &oom);
 	struct igvm_vhs_required_memory rm = { .gpa = cfg->kernel_base,
 					       .compatibility_mask = all,
 					       .number_of_bytes = (uint32_t)cfg->kernel_size };
@@ -428,10 +435,13 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		struct igvm_vhs_vp_context vp = { .gpa = BUILD_VMSA_GPA, .compatibility_mask = BUILD_MASK_SNP };
 		add(f, IGVM_VHT_VP_CONTEXT, &vp, vm, BUILD_PAGE, &oom);
 	}
+	if (tdx && !oom && (rc = build_tdx_pages(tdx, f)))
+		goto out_quiet;
 	rc = oom ? IB_EXIT_INTERNAL : 0;
 out:
 	if (rc == IB_EXIT_INTERNAL)
 		ib_err("out of memory while laying out the image");
+out_quiet:
 	free(ps.p);
 	return rc;
 }

@@ -476,6 +476,78 @@ static void emit_vp_context(struct inspect *c, const struct igvm_header *h)
 	}
 }
 
+/* ---- TDX ------------------------------------------------------------------------------ */
+
+/* The TDX platform whose mask a page header's mask includes, or NULL. */
+static const struct igvm_header *tdx_platform(const struct igvm_file *f, uint32_t mask)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const struct igvm_header *h = &f->hdr[i];
+		if (h->section != IGVM_SECTION_PLATFORM)
+			break;
+		if (h->known && h->type == IGVM_VHT_SUPPORTED_PLATFORM && h->body.platform.platform_type == IGVM_PLATFORM_TDX &&
+		    (h->body.platform.compatibility_mask & mask))
+			return h;
+	}
+	return NULL;
+}
+
+/* The VP context a TDX platform's reset page holds (igvm_describe.h), or NULL; *page_out gets the page. */
+static const struct igvm_layout *tdx_reset_context(const struct inspect *c, uint32_t mask, const uint8_t **page_out)
+{
+	for (size_t i = 0; i < c->f->count; i++) {
+		const struct igvm_header *h = &c->f->hdr[i];
+		if (!h->known || h->type != IGVM_VHT_PAGE_DATA || h->body.page.gpa != IGVM_TDX_RESET_PAGE_GPA ||
+		    !(h->body.page.compatibility_mask & mask) || (h->body.page.flags & IGVM_PAGE_FLAG_SHARED))
+			continue;
+		const struct igvm_layout *l = igvm_tdx_reset_context(h->data, h->data_len);
+		if (l) {
+			*page_out = h->data;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A TDX platform header: what shared_gpa_boundary means for a TD (the shared
+ * bit is the top GPA bit, 47 or 51), whether it asks for TD partitioning, and
+ * where the vCPUs start.
+ */
+static void emit_tdx_platform(struct inspect *c, const struct igvm_vhs_supported_platform *p)
+{
+	struct emit *e = c->e;
+	uint64_t b = p->shared_gpa_boundary;
+	if (b == 1ull << 47 || b == 1ull << 51)
+		emit_u64(e, "tdx_gpaw", b == 1ull << 47 ? 48 : 52);
+	emit_str(e, "tdx_shared_gpa", b == 0 ? "none given (0)"
+				   : b == 1ull << 47 ? "GPA bit 47 (GPAW 48)"
+				   : b == 1ull << 51 ? "GPA bit 51 (GPAW 52)"
+						     : "not a TDX shared bit (expected 0, 1 << 47 or 1 << 51)");
+	emit_bool(e, "tdx_td_partitioning", p->highest_vtl == 2);
+	const uint8_t *page = NULL;
+	const struct igvm_layout *l = tdx_reset_context(c, p->compatibility_mask, &page);
+	if (l)
+		emit_strf(e, "tdx_vp_context", "%s in the reset page, entry 0x%llx", l->name,
+			  (unsigned long long)igvm_tdx_context_rip(l, page));
+	else
+		emit_str(e, "tdx_vp_context", "architectural: the TDX module's initial state at 0xFFFFFFF0");
+	emit_str(e, "measurement", "MRTD (igvmmeasure -p tdx FILE measure)");
+}
+
+/* A PAGE_DATA that is the reset page of a TDX platform and holds a known VP context. */
+static void emit_tdx_page(struct inspect *c, const struct igvm_header *h)
+{
+	static const char *const always[] = { "initial_rip", "rip", "rsp", "cr0", "cr3", "cr4", "code_selector" };
+	if (h->body.page.gpa != IGVM_TDX_RESET_PAGE_GPA || !tdx_platform(c->f, h->body.page.compatibility_mask))
+		return;
+	const struct igvm_layout *l = igvm_tdx_reset_context(h->data, h->data_len);
+	if (!l)
+		return;
+	emit_str(c->e, "tdx_vp_context_layout", l->name);
+	emit_layout(c, "tdx_vp_context", l, h->data, always, ARRAY_SIZE(always));
+}
+
 static void emit_id_block(struct inspect *c, const struct igvm_header *h)
 {
 	struct emit *e = c->e;
@@ -533,6 +605,8 @@ static void emit_header_body(struct inspect *c, const struct igvm_header *h)
 		emit_u64(e, "highest_vtl", b->platform.highest_vtl);
 		emit_u64(e, "platform_version", b->platform.platform_version);
 		emit_hex(e, "shared_gpa_boundary", b->platform.shared_gpa_boundary, 16);
+		if (b->platform.platform_type == IGVM_PLATFORM_TDX)
+			emit_tdx_platform(c, &b->platform);
 		break;
 
 	case IGVM_VHT_GUEST_POLICY:
@@ -585,6 +659,7 @@ static void emit_header_body(struct inspect *c, const struct igvm_header *h)
 		emit_flag_word(c, "flags", "flag_names", &igvm_page_flags_bits, b->page.flags, 8);
 		emit_str(e, "data_type", or_unknown(igvm_page_data_type_name(b->page.data_type)));
 		emit_data(c, h, "zero page (no data)");
+		emit_tdx_page(c, h);
 		break;
 
 	case IGVM_VHT_PARAMETER_AREA:

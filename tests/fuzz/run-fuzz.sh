@@ -167,6 +167,18 @@ fi
 # material from tests/data/snp (certificates, CRLs, a report followed by a certificate table).
 harness_seeds() { # harness_seeds HARNESS DIR
 	case $1 in
+	fuzz_tdvf)
+		# The synthetic TDVF images the TDX unit test writes (valid, and one per warning).
+		gen=$B/san/tests/test_measure_tdx_mrtd
+		[ -x "$gen" ] || return 0
+		"$gen" --fixtures "$2/gen" >/dev/null 2>&1 || return 0
+		set +f
+		for f in "$2"/gen/*.fd; do
+			[ -f "$f" ] && mv "$f" "$2/"
+		done
+		rm -rf "$2/gen"
+		set -f
+		;;
 	fuzz_snp_certs)
 		command -v openssl >/dev/null 2>&1 || return 0
 		set +f
