@@ -2,7 +2,7 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
+ * application processors (smp.h) → self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
  * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
  */
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include "percpu.h"
 #include "platform.h"
 #include "selftest.h"
+#include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "vtpm_cfg.h"
 
@@ -107,6 +108,7 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	pr_info("platform: %s", platform->describe());
 	log_memory();
 	log_vtpm();
+	smp_start(&li); /* "smp: N of M CPUs online" */
 
 	int failed = selftest_run();
 #ifdef SVSM_TEST_FAULT

@@ -14,6 +14,7 @@
 #include "../format/launch_info.h"
 
 struct trap_frame;
+struct smp_ops;
 
 enum platform_exit_code {
 	PLATFORM_EXIT_SUCCESS = 0x10, /* QEMU isa-debug-exit: process exit (0x10 << 1) | 1 = 33 */
@@ -37,6 +38,8 @@ struct platform {
 	bool (*can_print)(void);
 	/* Ends the run when the platform has its own way (SNP: GHCB termination); NULL: exit port / halt. */
 	void (*terminate)(enum platform_exit_code code); /* does not return */
+	/* How application processors start and talk (smp.h). */
+	const struct smp_ops *smp;
 };
 
 extern const struct platform platform_native;

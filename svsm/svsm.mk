@@ -14,6 +14,9 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/guest_access.S svsm/arch/vmpl_swit
                    svsm/mm/mm.c svsm/mm/memmap.c svsm/mm/palloc.c svsm/mm/heap.c svsm/mm/pgtable.c \
                    svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
                    svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c
+# SMP (issue 15): bring-up, per-platform start, the AP entry, local APIC, TSC, TLB shootdown.
+SVSM_COMMON_SRC += svsm/smp.c svsm/smp_native.c svsm/arch/ap_boot.S svsm/arch/lapic.c svsm/arch/tsc.c \
+                   svsm/mm/shootdown.c
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
              svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
