@@ -102,7 +102,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	static const char *const tag[] = { "[ERR]  ", "[WARN] ", "[INFO] ", "[DBG]  " };
 	if (lvl > max_lvl)
 		return;
-	char buf[256];
+	char buf[400];
 	va_list ap;
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);

@@ -19,7 +19,8 @@ SVSM_COMMON_SRC += svsm/smp.c svsm/smp_native.c svsm/arch/ap_boot.S svsm/arch/la
                    svsm/mm/shootdown.c
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
-             svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c
+             svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c \
+             svsm/protocol/proto_check.c svsm/protocol/proto_stress.c
 SVSM_COMMON_SRC += $(PROTO_SRC) svsm/protocol/proto_native.c svsm/protocol/proto_selftest.c svsm/protocol/proto_kmem.c
 # SNP guest requests (VMPL0 attestation reports): AES-GCM and the message layer are portable.
 SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
@@ -68,6 +69,42 @@ $(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/s
 	$(quiet) LD $@
 	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
 
+# Test builds of issue 15, each one object compiled differently (VARIANT_OBJ replaces BASE_OBJ):
+#   svsm-skipsipi.elf  the STARTUP IPIs of CPU index 1 are never sent: it must be reported
+#                      offline and the boot go on (smp_native.c)
+#   svsm-nolock.elf    PVALIDATE without its stripe lock: the boot stress must find violations
+#                      (protocol/core.c), and runs long enough to (selftest.c)
+#   svsm-stress-long.elf  the boot stress for 20 s, for make bench-svsm-smp
+svsm_variant_objs = $(filter-out $(addprefix $(SVSM_OBJ)/,$(1)),$(SVSM_COMMON_OBJS)) $(2)
+$(SVSM_OBJ)/variant/skipsipi/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_SKIP_SIPI=1 -MMD -MP -c $< -o $@
+$(SVSM_OBJ)/variant/nolock/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_NO_PVALIDATE_LOCK -DSVSM_STRESS_MS=1000 -MMD -MP -c $< -o $@
+$(SVSM_OBJ)/variant/long/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_STRESS_MS=20000 -MMD -MP -c $< -o $@
+SKIPSIPI_OBJS := $(call svsm_variant_objs,svsm/smp_native.c.o,$(SVSM_OBJ)/variant/skipsipi/svsm/smp_native.c.o)
+NOLOCK_OBJS := $(call svsm_variant_objs,svsm/protocol/core.c.o svsm/selftest.c.o,\
+	$(SVSM_OBJ)/variant/nolock/svsm/protocol/core.c.o $(SVSM_OBJ)/variant/nolock/svsm/selftest.c.o)
+LONG_OBJS := $(call svsm_variant_objs,svsm/selftest.c.o,$(SVSM_OBJ)/variant/long/svsm/selftest.c.o)
+$(B)/svsm/test/svsm-skipsipi.elf: $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-nolock.elf: $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-stress-long.elf: $(LONG_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(LONG_OBJS) $(SVSM_OBJ)/main.o
+
 # ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
                  svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c svsm/mm/memmap.c svsm/mm/palloc.c \
@@ -114,7 +151,8 @@ $(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/li
 	$(quiet) LD $@
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
-SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf
+SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf $(B)/svsm/test/svsm-skipsipi.elf \
+                  $(B)/svsm/test/svsm-nolock.elf
 ALL_TARGETS += $(B)/svsm/svsm.elf
 CHECK_DEPS  += $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS) $(addprefix $(B)/san/tests/,$(SVSM_TESTS)) \
                $(B)/san/tools/mknativeimage $(B)/loaders/resetstub.bin
