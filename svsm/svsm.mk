@@ -111,10 +111,10 @@ SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/s
                  svsm/mm/heap.c svsm/mm/pgtable.c svsm/lib/fmt.c svsm/vtpm_cfg.c
 SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 SVSM_HOST_SRC += $(SNP_GREQ_SRC)
-SVSM_HOST_SRC += $(REQLOOP_SRC)
+SVSM_HOST_SRC += $(REQLOOP_SRC) svsm/mm/shootdown.c
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
-SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_hvdb
+SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_hvdb test_svsm_shootdown
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
