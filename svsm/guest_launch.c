@@ -14,6 +14,7 @@
 #include "protocol/proto.h"
 #include "protocol/proto_snp.h"
 #include "protocol/reqloop.h"
+#include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "snp/guest_vmsa.h"
 #include "snp/pvalidate.h"
@@ -28,6 +29,12 @@ static struct proto_platform plat;
 static uint64_t cpuid_copy_pa;
 static bool mem_shared;
 static uint64_t pages_given, pages_taken;
+
+/* Per CPU: the vCPU CREATE_VCPU handed to it, not yet taken by its loop (0: none; else
+ * BIND_VALID | gen << 8 | slot). Written by whichever vCPU served the call. */
+#define BIND_VALID (1ull << 63)
+static _Atomic uint64_t bind[MAX_CPUS];
+_Static_assert(PROTO_MAX_VCPUS <= 256, "a slot fits the bind word's low byte");
 
 int guest_launch_relocate(struct launch_info *run)
 {
@@ -201,23 +208,38 @@ static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *
 	return 0;
 }
 
-/* A pool page that is not 2 MiB aligned (COCONUT-SVSM: some processors mishandle such VMSAs). */
-static uint64_t alloc_vmsa_page(void)
+/* The SVSM CPU whose APIC ID is apic (an online one), or -1. */
+static int cpu_of_apic(uint32_t apic)
 {
-	uint64_t skipped[4], pa;
-	unsigned ns = 0;
-	while ((pa = alloc_page()) && !(pa & (LARGE_SIZE - 1)) && ns < 4)
-		skipped[ns++] = pa;
-	for (unsigned i = 0; i < ns; i++)
-		free_page(skipped[i]);
-	if (pa && !(pa & (LARGE_SIZE - 1))) {
-		free_page(pa);
-		pa = 0;
+	for (unsigned n = 0;; n++) {
+		unsigned i = smp_online_index(n);
+		if (i >= MAX_CPUS)
+			return -1;
+		if (percpu_get(i)->apic_id == apic)
+			return (int)i;
 	}
-	return pa;
 }
 
-static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_sev_vmsa **vmsa_out, int *slot_out)
+/* CREATE_VCPU (protocol/core.c): only a vCPU with a request loop of its own can run a VMSA ... */
+static bool vcpu_exists(void *ctx, uint32_t apic)
+{
+	(void)ctx;
+	return cpu_of_apic(apic) >= 0;
+}
+
+/* ... and that loop takes it over (vcpu_loop), woken by an IPI if it sleeps. */
+static void vcpu_bind(void *ctx, uint32_t apic, unsigned slot, uint32_t gen)
+{
+	(void)ctx;
+	int i = cpu_of_apic(apic);
+	if (i < 0)
+		return;
+	atomic_store(&bind[i], BIND_VALID | (uint64_t)gen << 8 | slot);
+	if ((unsigned)i != this_cpu()->cpu_index)
+		platform_snp_send_ipi(percpu_get((unsigned)i));
+}
+
+static int prepare(const struct launch_info *li, uint64_t li_gpa, struct reqloop_vcpu *boot)
 {
 	if (!li->fw_size || !range_ok(li->fw_gpa, li->fw_size) || !li->fw_caa_gpa ||
 	    (li->fw_caa_gpa & (PAGE_SIZE - 1)) || li->fw_prevalidated_count > LAUNCH_FW_MAX_PREVALIDATED) {
@@ -228,6 +250,8 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	unsigned n;
 	if (guest_ranges(li, base, size, &n) || proto_snp_init(&snp, &plat, base, size, n))
 		return -1;
+	plat.vcpu_exists = vcpu_exists;
+	plat.vcpu_bind = vcpu_bind;
 	uint64_t feats = guest_vmsa_features(rdmsr(MSR_SEV_STATUS));
 	if (proto_init(&core, &plat, base, size, n, feats)) {
 		pr_err("guest: protocol core setup failed");
@@ -298,7 +322,7 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	take_back(li->boot_stack_gpa, li->boot_stack_size, false, "boot stack");
 	take_back(li->page_table_gpa, (uint64_t)li->page_table_count * PAGE_SIZE, false, "boot page tables");
 
-	uint64_t vmsa_pa = alloc_vmsa_page();
+	uint64_t vmsa_pa = platform_snp_vmsa_page();
 	if (!vmsa_pa) {
 		pr_err("guest: no page for the VMSA");
 		return -1;
@@ -329,20 +353,72 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		(unsigned long)(li->fw_gpa + li->fw_size - 1), PROTO_GUEST_VMPL, (unsigned long)pages_given,
 		(unsigned long)pages_taken, (unsigned long)li->fw_caa_gpa, (unsigned long)vmsa_pa, (unsigned long)feats,
 		proto_snp_flush_mode(&snp));
-	if (!snp.invlpgb)
-		pr_warn("guest: no INVLPGB: revoked guest access is flushed on this processor only");
-	*vmsa_out = v;
-	*slot_out = slot;
+	if (!snp.invlpgb && smp_cpus_online() > 1 && !platform_snp_has_ipi())
+		pr_warn("guest: no INVLPGB and no #HV IPIs: revoked guest access is flushed on this vCPU only");
+	*boot = (struct reqloop_vcpu){ (unsigned)slot, core.vcpu[slot].gen, vmsa_pa, v };
 	return 0;
+}
+
+/*
+ * The request loop of one vCPU: run its guest VMSA, serve what comes back, again. A VMSA
+ * handed over by CREATE_VCPU (bind) is stepped once before it first runs: the firmware's AP
+ * Creation may have started it already (the host switches the vCPU to it at once), and the
+ * first call it makes is what brought this vCPU back here. A VMSA that is gone (deleted,
+ * also by its own call) is dropped; with none, the vCPU idles until a bind wakes it.
+ */
+static __attribute__((noreturn)) void vcpu_loop(struct percpu *cpu, struct reqloop_vcpu cur, bool have)
+{
+	unsigned i = cpu->cpu_index;
+	bool fresh = have;
+	for (;;) {
+		smp_tlb_poll();
+		uint64_t b = atomic_exchange(&bind[i], 0);
+		if (b) {
+			uint64_t vmsa = 0;
+			uint32_t gen = (uint32_t)(b >> 8);
+			unsigned slot = (unsigned)(b & 0xFF);
+			proto_vcpu_get(&core, slot, &vmsa, &gen);
+			if (vmsa && gen == (uint32_t)(b >> 8)) {
+				cur = (struct reqloop_vcpu){ slot, gen, vmsa, 0 };
+				have = fresh = true;
+			}
+		}
+		if (!have) {
+			smp_idle_enter();
+			platform_snp_idle((const uint64_t *)&bind[i]);
+			smp_idle_exit();
+			continue;
+		}
+		if (!fresh) {
+			enum snp_run_result r = platform_snp_run_vmpl(PROTO_GUEST_VMPL); /* #HV events first */
+			if (r == SNP_CANCELLED)
+				continue;
+			if (r == SNP_REFUSED) {
+				uint64_t vm = cur.vmsa;
+				uint32_t g = cur.gen;
+				if (proto_vcpu_get(&core, cur.slot, &vm, &g)) {
+					pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
+					ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
+				}
+				have = false; /* deleted meanwhile: the host had let go of it already */
+				continue;
+			}
+		}
+		fresh = false;
+		if (reqloop_step(&core, &cur) == REQLOOP_GONE)
+			have = false;
+	}
 }
 
 int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 {
-	struct igvm_sev_vmsa *v;
-	int slot;
-	if (prepare(li, li_gpa, &v, &slot))
+	struct reqloop_vcpu boot;
+	if (prepare(li, li_gpa, &boot))
 		return -1;
-	for (;;)
-		if (platform_snp_run_vmpl(PROTO_GUEST_VMPL)) /* #HV events first; false: cancelled */
-			(void)reqloop_step(&core, (unsigned)slot, v);
+	vcpu_loop(this_cpu(), boot, true);
+}
+
+void guest_launch_ap(struct percpu *cpu)
+{
+	vcpu_loop(cpu, (struct reqloop_vcpu){ 0, 0, 0, 0 }, false);
 }

@@ -54,6 +54,8 @@ struct percpu {
 	} guest_fault;
 	/* SMP (smp.h): this CPU's stack and IST1 stack tops; 0 on the boot CPU (the image's). */
 	uint64_t stack_top, ist_top;
+	uint64_t hv_doorbell_gpa;  /* SNP: where hv_doorbell lies */
+	uint64_t vmsa_gpa;         /* SNP: this CPU's own VMPL0 VMSA (0 on the boot CPU: the launch's) */
 };
 
 struct percpu *this_cpu(void);

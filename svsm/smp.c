@@ -158,8 +158,6 @@ static bool all_reported(int pending)
 
 unsigned smp_start(const struct launch_info *li)
 {
-	if (!platform->smp)
-		return 1;
 	ops = platform->smp;
 	shootdown_init(&sd, sd_cpu, MAX_CPUS, 0, sd_flush, sd_ipi, sd_relax);
 	this_cpu()->cpu_index = 0;

@@ -49,7 +49,6 @@ uint64_t smp_ap_stacks[MAX_CPUS];
 
 #define TRAMP_SEL_CODE32 0x08u
 #define TRAMP_SEL_CODE64 0x18u
-#define CR4_PGE (1ull << 7)
 #define MAX_VP_COUNT 4096u /* beyond this the parameter is not believable */
 
 static uint64_t code_gpa;
@@ -158,13 +157,7 @@ static void native_send_ipi(struct percpu *cpu)
 
 static void native_local_flush(void)
 {
-	uint64_t cr4 = read_cr4();
-	if (cr4 & CR4_PGE) { /* toggling PGE drops global entries too */
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~CR4_PGE) : "memory");
-		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
-	} else {
-		write_cr3(read_cr3());
-	}
+	tlb_flush_local();
 }
 
 static void native_idle_wait(void)

@@ -15,8 +15,8 @@ SVSM_COMMON_SRC := svsm/arch/head.S svsm/arch/guest_access.S svsm/arch/vmpl_swit
                    svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \
                    svsm/snp/cpuid_page.c svsm/snp/vc.c svsm/snp/hv_caps.c
 # SMP (issue 15): bring-up, per-platform start, the AP entry, local APIC, TSC, TLB shootdown.
-SVSM_COMMON_SRC += svsm/smp.c svsm/smp_native.c svsm/arch/ap_boot.S svsm/arch/lapic.c svsm/arch/tsc.c \
-                   svsm/mm/shootdown.c
+SVSM_COMMON_SRC += svsm/smp.c svsm/smp_native.c svsm/smp_snp.c svsm/arch/ap_boot.S svsm/arch/lapic.c \
+                   svsm/arch/tsc.c svsm/mm/shootdown.c
 # The protocol (issue 6): portable files, compiled freestanding here and hosted below.
 PROTO_SRC := svsm/protocol/valstate.c svsm/protocol/registry.c svsm/protocol/core.c \
              svsm/protocol/attest.c svsm/protocol/dispatch.c svsm/protocol/rmp_sim.c svsm/lib/sha512.c \
@@ -27,7 +27,7 @@ SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
 SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
 # Request loop, guest VMSA / secrets page / Run VMPL / INVLPGB encodings (portable), and the SNP binding.
 REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
-               svsm/snp/tlb.c svsm/snp/hv_doorbell.c
+               svsm/snp/tlb.c svsm/snp/hv_doorbell.c svsm/snp/ap.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'

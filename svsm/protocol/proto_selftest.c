@@ -29,6 +29,7 @@
 static struct proto_core core;
 static struct rmp_sim sim;
 static struct proto_platform plat;
+static struct reqloop_vcpu rv = { 0, 0, VMSA, 0 }; /* the boot vCPU as its request loop knows it */
 
 /* The processor's side of a guest exit: registers and exit code land in the VMSA. */
 static struct igvm_sev_vmsa *guest_exit(uint64_t code, uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8)
@@ -49,7 +50,7 @@ static uint64_t guest_call(uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t r
 	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
 	ca->call_pending = 1;
 	struct igvm_sev_vmsa *v = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)proto << 32 | fn, rcx, rdx, r8);
-	if (reqloop_step(&core, 0, v) != REQLOOP_CALL || ca->call_pending || !(v->efer & EFER_SVME))
+	if (reqloop_step(&core, &rv) != REQLOOP_CALL || ca->call_pending || !(v->efer & EFER_SVME))
 		return ~0ull;
 	if (out)
 		*out = (struct proto_regs){ v->rax, v->rcx, v->rdx, v->r8 };
@@ -76,6 +77,7 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	ok = ok && !proto_mark_validated(&core, SIM_BASE, 16 * 4096);
 	ok = ok && rmp_sim_rmpadjust(&sim, VMSA, false, PROTO_GUEST_VMPL, 0, true) == RMP_OK;
 	ok = ok && proto_add_boot_vcpu(&core, VMSA, CA, 0) == 0;
+	rv.gen = core.vcpu[0].gen;
 	rmp_sim_flush(&sim, VMSA, 4096); /* the launch flushes once after its RMPADJUSTs */
 	struct igvm_sev_vmsa *gv = rmp_sim_map(&sim, VMSA, sizeof(*gv));
 	gv->efer = EFER_SVME;
@@ -87,11 +89,11 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
 	ca->call_pending = 1;
 	gv = guest_exit(SVM_EXIT_INTR, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	ok = reqloop_step(&core, 0, gv) == REQLOOP_OTHER_EXIT && ca->call_pending == 1 &&
+	ok = reqloop_step(&core, &rv) == REQLOOP_OTHER_EXIT && ca->call_pending == 1 &&
 	     gv->rax == SVSM_CORE_QUERY_PROTOCOL && gv->rcx == 1 && (gv->efer & EFER_SVME);
 	ca->call_pending = 0;
 	gv = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	ok = ok && reqloop_step(&core, 0, gv) == REQLOOP_NO_CALL && gv->rax == SVSM_CORE_QUERY_PROTOCOL &&
+	ok = ok && reqloop_step(&core, &rv) == REQLOOP_NO_CALL && gv->rax == SVSM_CORE_QUERY_PROTOCOL &&
 	     gv->rcx == 1 && gv->rdx == 2 && gv->r8 == 3 && (gv->efer & EFER_SVME) &&
 	     atomic_load(&core.st.calls) == 0;
 	check("protocol: request loop ignores other exits and VMGEXIT without call_pending", ok);
@@ -126,7 +128,7 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	ok = guest_call(0, SVSM_CORE_CREATE_VCPU, SIM_BASE + 0x5000, SIM_BASE + 0x6000, 1, 0) == SVSM_SUCCESS &&
 	     pval1(SIM_BASE + 0x5000) == SVSM_ERR_INVALID_ADDRESS &&
 	     guest_call(0, SVSM_CORE_DELETE_VCPU, SIM_BASE + 0x5000, 0, 0, 0) == SVSM_SUCCESS &&
-	     guest_call(0, SVSM_CORE_DELETE_VCPU, VMSA, 0, 0, 0) == SVSM_ERR_BUSY;
+	     guest_call(0, SVSM_CORE_DELETE_VCPU, VMSA, 0, 0, 0) == SVSM_ERR_INVALID_PARAMETER;
 	check("protocol: CREATE_VCPU / DELETE_VCPU", ok);
 
 	/* Attestation: REPORT_DATA = SHA-512(nonce || manifest) of an empty services manifest. */

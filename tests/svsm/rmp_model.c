@@ -102,7 +102,7 @@ struct rmp_model *rmp_model_new(uint64_t base, uint64_t npages, uint64_t svsm_ba
 	m->sim.svsm_base = svsm_base;
 	m->sim.svsm_size = svsm_size;
 	m->plat = (struct proto_platform){ m, m_pvalidate, m_rmpadjust, m_read, m_write, m_zero, m_xchg8, m_update64,
-					   m_report, m_alloc, m_free, m_relax, m_flush };
+					   m_report, m_alloc, m_free, m_relax, m_flush, 0, 0 };
 	return m;
 }
 
