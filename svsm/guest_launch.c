@@ -14,6 +14,7 @@
 #include "protocol/proto.h"
 #include "protocol/proto_snp.h"
 #include "protocol/reqloop.h"
+#include "protocol/vcpu_run.h"
 #include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "snp/guest_vmsa.h"
@@ -30,11 +31,8 @@ static uint64_t cpuid_copy_pa;
 static bool mem_shared;
 static uint64_t pages_given, pages_taken;
 
-/* Per CPU: the vCPU CREATE_VCPU handed to it, not yet taken by its loop (0: none; else
- * BIND_VALID | gen << 8 | slot). Written by whichever vCPU served the call. */
-#define BIND_VALID (1ull << 63)
-static _Atomic uint64_t bind[MAX_CPUS];
-_Static_assert(PROTO_MAX_VCPUS <= 256, "a slot fits the bind word's low byte");
+/* Per CPU: its request loop's state (protocol/vcpu_run.h). */
+static struct vcpu_run loops[MAX_CPUS];
 
 int guest_launch_relocate(struct launch_info *run)
 {
@@ -234,7 +232,7 @@ static void vcpu_bind(void *ctx, uint32_t apic, unsigned slot, uint32_t gen)
 	int i = cpu_of_apic(apic);
 	if (i < 0)
 		return;
-	atomic_store(&bind[i], BIND_VALID | (uint64_t)gen << 8 | slot);
+	vcpu_run_bind(&loops[i], slot, gen);
 	if ((unsigned)i != this_cpu()->cpu_index)
 		platform_snp_send_ipi(percpu_get((unsigned)i));
 }
@@ -359,54 +357,22 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct reqloop
 	return 0;
 }
 
-/*
- * The request loop of one vCPU: run its guest VMSA, serve what comes back, again. A VMSA
- * handed over by CREATE_VCPU (bind) is stepped once before it first runs: the firmware's AP
- * Creation may have started it already (the host switches the vCPU to it at once), and the
- * first call it makes is what brought this vCPU back here. A VMSA that is gone (deleted,
- * also by its own call) is dropped; with none, the vCPU idles until a bind wakes it.
- */
-static __attribute__((noreturn)) void vcpu_loop(struct percpu *cpu, struct reqloop_vcpu cur, bool have)
+/* The request loop of one vCPU (protocol/vcpu_run.h). */
+static __attribute__((noreturn)) void vcpu_loop(struct vcpu_run *v)
 {
-	unsigned i = cpu->cpu_index;
-	bool fresh = have;
 	for (;;) {
 		smp_tlb_poll();
-		uint64_t b = atomic_exchange(&bind[i], 0);
-		if (b) {
-			uint64_t vmsa = 0;
-			uint32_t gen = (uint32_t)(b >> 8);
-			unsigned slot = (unsigned)(b & 0xFF);
-			proto_vcpu_get(&core, slot, &vmsa, &gen);
-			if (vmsa && gen == (uint32_t)(b >> 8)) {
-				cur = (struct reqloop_vcpu){ slot, gen, vmsa, 0 };
-				have = fresh = true;
-			}
-		}
-		if (!have) {
+		if (vcpu_run_prepare(v) == VCPU_IDLE) {
 			smp_idle_enter();
-			platform_snp_idle((const uint64_t *)&bind[i]);
+			platform_snp_idle((const uint64_t *)&v->bind);
 			smp_idle_exit();
 			continue;
 		}
-		if (!fresh) {
-			enum snp_run_result r = platform_snp_run_vmpl(PROTO_GUEST_VMPL); /* #HV events first */
-			if (r == SNP_CANCELLED)
-				continue;
-			if (r == SNP_REFUSED) {
-				uint64_t vm = cur.vmsa;
-				uint32_t g = cur.gen;
-				if (proto_vcpu_get(&core, cur.slot, &vm, &g)) {
-					pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
-					ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
-				}
-				have = false; /* deleted meanwhile: the host had let go of it already */
-				continue;
-			}
+		enum snp_run_result r = platform_snp_run_vmpl(PROTO_GUEST_VMPL); /* #HV events first */
+		if (!vcpu_run_after(v, r == SNP_RAN ? VCPU_RAN : r == SNP_CANCELLED ? VCPU_CANCELLED : VCPU_REFUSED)) {
+			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
+			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
 		}
-		fresh = false;
-		if (reqloop_step(&core, &cur) == REQLOOP_GONE)
-			have = false;
 	}
 }
 
@@ -415,10 +381,14 @@ int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 	struct reqloop_vcpu boot;
 	if (prepare(li, li_gpa, &boot))
 		return -1;
-	vcpu_loop(this_cpu(), boot, true);
+	struct vcpu_run *v = &loops[this_cpu()->cpu_index];
+	vcpu_run_init(v, &core, &boot);
+	vcpu_loop(v);
 }
 
 void guest_launch_ap(struct percpu *cpu)
 {
-	vcpu_loop(cpu, (struct reqloop_vcpu){ 0, 0, 0, 0 }, false);
+	struct vcpu_run *v = &loops[cpu->cpu_index];
+	vcpu_run_init(v, &core, 0);
+	vcpu_loop(v);
 }

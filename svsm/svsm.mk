@@ -27,7 +27,7 @@ SNP_GREQ_SRC := svsm/lib/aes_gcm.c svsm/snp/guest_msg.c
 SVSM_COMMON_SRC += $(SNP_GREQ_SRC) svsm/snp/guest_req.c
 # Request loop, guest VMSA / secrets page / Run VMPL / INVLPGB encodings (portable), and the SNP binding.
 REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_page.c svsm/snp/run_vmpl.c \
-               svsm/snp/tlb.c svsm/snp/hv_doorbell.c svsm/snp/ap.c
+               svsm/snp/tlb.c svsm/snp/hv_doorbell.c svsm/snp/ap.c svsm/protocol/vcpu_run.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
@@ -114,7 +114,7 @@ SVSM_HOST_SRC += $(SNP_GREQ_SRC)
 SVSM_HOST_SRC += $(REQLOOP_SRC) svsm/mm/shootdown.c
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
-SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_hvdb test_svsm_shootdown
+SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_hvdb test_svsm_shootdown test_svsm_snp_smp
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
