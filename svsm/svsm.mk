@@ -142,9 +142,14 @@ FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
-.PHONY: bench-svsm
+.PHONY: bench-svsm bench-svsm-smp
 bench-svsm: $(B)/tests/protocol-stress
 	@$(B)/tests/protocol-stress --bench
+# `make bench-svsm-smp`: the in-guest protocol stress for 20 s on 4 and 8 vCPUs (bench/svsm-smp.sh).
+bench-svsm-smp: $(B)/svsm/test/svsm-stress-long.elf $(B)/bin/igvmbuild $(B)/san/tools/mknativeimage \
+                $(B)/loaders/stage2.bin
+	@B="$(B)" sh bench/svsm-smp.sh
+bench: bench-svsm-smp
 
 $(B)/san/tools/mknativeimage: $(SAN_OBJ)/tests/tools/mknativeimage.o $(B)/san/lib/libhost.a
 	@mkdir -p $(@D)

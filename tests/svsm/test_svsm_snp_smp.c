@@ -193,7 +193,10 @@ static void test_ap_creation(void)
 
 static void test_apic_ids(void)
 {
-	struct kvm k = { .v = { { 0 }, { 4 }, { 8 } } };
+	struct kvm k;
+	memset(&k, 0, sizeof(k));
+	k.v[1].apic_id = 4;
+	k.v[2].apic_id = 8;
 	static uint8_t page[4096];
 	uint32_t ids[8];
 	struct ghcb g;
