@@ -176,7 +176,10 @@ unsigned smp_start(const struct launch_info *li)
 		return 1;
 	}
 	uint64_t t0 = rdtsc();
-	for (unsigned k = 0; k < m && expected > 1; k++) {
+	unsigned listed = m < MAX_CPUS ? m : MAX_CPUS;
+	if (m > MAX_CPUS)
+		pr_err("smp: %u CPUs reported; the core runs on %u at most, the rest stay offline", m, MAX_CPUS);
+	for (unsigned k = 0; expected > 1 && k < listed && ncpus < MAX_CPUS; k++) {
 		if (ids[k] == self)
 			continue;
 		unsigned i = ncpus++;
