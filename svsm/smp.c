@@ -16,7 +16,8 @@
 
 #define STACK_PAGES 4u /* as the boot stack: 16 KiB */
 #define IST_PAGES   2u /* as the boot IST stack: 8 KiB */
-#define SNP_WAIT_SPINS 400000000ull /* PAUSEs: the bound where no calibrated clock exists */
+#define SNP_WAIT_SPINS 100000000ull /* PAUSEs: the bound on SNP, where the core reads no clock
+				     * (RDTSC may be intercepted, and the PIT is the host's) */
 
 /* STARTING → FAILED (the boot CPU gave up, or the AP could not initialise), or STARTING →
  * JOINING (the AP claimed its place; it cannot fail from here) → ONLINE (in the shootdown set,
@@ -175,7 +176,8 @@ unsigned smp_start(const struct launch_info *li)
 		pr_info("smp: 1 of %u CPUs online", expected);
 		return 1;
 	}
-	uint64_t t0 = rdtsc();
+	bool native = platform->type == LAUNCH_PLATFORM_NATIVE;
+	uint64_t t0 = native ? rdtsc() : 0;
 	unsigned listed = m < MAX_CPUS ? m : MAX_CPUS;
 	if (m > MAX_CPUS)
 		pr_err("smp: %u CPUs reported; the core runs on %u at most, the rest stay offline", m, MAX_CPUS);
@@ -192,9 +194,9 @@ unsigned smp_start(const struct launch_info *li)
 		if (e)
 			fail(i, e);
 	}
-	uint64_t deadline = tsc_deadline_ms(SMP_START_TIMEOUT_MS);
+	uint64_t deadline = native ? tsc_deadline_ms(SMP_START_TIMEOUT_MS) : 0;
 	for (uint64_t spins = 0; !all_reported(CPU_STARTING); spins++) {
-		if (platform->type == LAUNCH_PLATFORM_NATIVE ? tsc_passed(deadline) : spins > SNP_WAIT_SPINS)
+		if (native ? tsc_passed(deadline) : spins > SNP_WAIT_SPINS)
 			break;
 		smp_tlb_poll();
 		__asm__ volatile("pause");
@@ -203,11 +205,14 @@ unsigned smp_start(const struct launch_info *li)
 		fail(i, "it did not come up in time");
 	while (!all_reported(CPU_JOINING)) /* claimed in time: a few instructions from ONLINE */
 		__asm__ volatile("pause");
-	unsigned ms = (unsigned)tsc_ms_since(t0);
 	for (unsigned i = 1; i < ncpus; i++)
 		if (atomic_load(&state[i]) == CPU_FAILED)
 			pr_err("smp: CPU %u (APIC ID %u) is offline: %s", i, percpu_get(i)->apic_id, fail_why[i]);
-	pr_info("smp: %u of %u CPUs online (%s, %u ms)", smp_cpus_online(), expected, ops->how(), ms);
+	if (native)
+		pr_info("smp: %u of %u CPUs online (%s, %u ms)", smp_cpus_online(), expected, ops->how(),
+			(unsigned)tsc_ms_since(t0));
+	else
+		pr_info("smp: %u of %u CPUs online (%s)", smp_cpus_online(), expected, ops->how());
 	return smp_cpus_online();
 }
 

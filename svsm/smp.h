@@ -27,7 +27,8 @@
  * x2APIC when the CPU has it, real-mode code in the launch's AP page,
  * smp_native.c; SNP: a VMPL0 VMSA per vCPU and SNP AP Creation, smp_snp.c),
  * all at once; then the boot CPU waits up to SMP_START_TIMEOUT_MS for every
- * one to report. An AP that has not reported by then is marked failed with
+ * one to report (natively by the TSC; on SNP, where the core reads no clock —
+ * RDTSC may be intercepted, the PIT is the host's — a bound of PAUSEs). An AP that has not reported by then is marked failed with
  * one atomic compare-and-exchange — if it comes up later it loses that race
  * and halts without touching anything shared (its stacks stay its own) —
  * and the boot goes on without it. The log then says

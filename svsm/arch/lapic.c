@@ -8,12 +8,6 @@
 static bool x2;
 static volatile uint32_t *mmio; /* xAPIC page, uncached */
 
-uint64_t lapic_icr(uint32_t mode_vector, uint32_t dest, bool x2apic)
-{
-	uint64_t d = x2apic ? (uint64_t)dest << 32 : (uint64_t)(dest & 0xFFu) << 56;
-	return d | mode_vector;
-}
-
 static uint32_t rd(uint32_t reg)
 {
 	if (x2)

@@ -53,7 +53,11 @@
 
 /* ICR value for message mode | vector to dest: the 64-bit x2APIC form (destination in
  * 63:32). xAPIC takes the destination's low byte in bits 63:56 of the same value. Portable. */
-uint64_t lapic_icr(uint32_t mode_vector, uint32_t dest, bool x2apic);
+static inline uint64_t lapic_icr(uint32_t mode_vector, uint32_t dest, bool x2apic)
+{
+	uint64_t d = x2apic ? (uint64_t)dest << 32 : (uint64_t)(dest & 0xFFu) << 56;
+	return d | mode_vector;
+}
 
 /* Boot processor: picks x2APIC or xAPIC, maps the xAPIC page. false: no usable APIC. */
 bool lapic_init(void);

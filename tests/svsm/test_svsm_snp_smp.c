@@ -35,6 +35,7 @@
 
 #include "../unit/tap.h"
 
+#include "../../svsm/arch/lapic.h"
 #include "../../svsm/protocol/vcpu_run.h"
 #include "../../svsm/snp/ap.h"
 #include "../../svsm/snp/hv_caps.h"
@@ -251,6 +252,14 @@ static void test_vmsa_and_ipi(void)
 	ghcb_set_hv_ipi(&g, 5, SNP_IPI_VECTOR);
 	ok(ghcb_get(&g, GHCB_OFF_EXIT_CODE) == 0x80000015ull && ghcb_get(&g, GHCB_OFF_EXIT_INFO1) == 0x00000005000000F2ull &&
 	   ghcb_get(&g, GHCB_OFF_EXIT_INFO2) == 0, "#HV IPI: NAE 0x8000_0015, EXITINFO1 = x2APIC ICR (fixed, dest 5)");
+	ok(ghcb_get(&g, GHCB_OFF_EXIT_INFO1) == lapic_icr(ICR_FIXED | SNP_IPI_VECTOR, 5, true),
+	   "… the same ICR value the native x2APIC path writes to MSR 0x830");
+	/* The native platform's ICR values (arch/lapic.h); QEMU 7.2's TCG has no x2APIC to boot them on. */
+	ok(lapic_icr(ICR_INIT | ICR_ASSERT | ICR_LEVEL, 0x123, true) == 0x000001230000C500ull &&
+	   lapic_icr(ICR_STARTUP | 0x0F, 7, true) == 0x000000070000060Full,
+	   "x2APIC: INIT (level, assert) and STARTUP vector 0x0F, destination in bits 63:32");
+	ok(lapic_icr(ICR_STARTUP | 0x0F, 0x107, false) == 0x070000000000060Full,
+	   "xAPIC: the destination's 8 bits in 63:56 (ICR high bits 31:24)");
 }
 
 /* ---- three vCPUs, the firmware bringing its APs up ---- */
