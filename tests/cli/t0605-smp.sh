@@ -4,8 +4,9 @@
 # (TCG; QEMU runs one thread per vCPU where it can, MTTCG) through
 # `igvmbuild run --vcpus`:
 #   - -smp 1, 2, 4, 8 at two memory sizes: every CPU comes online ("smp: N of N
-#     CPUs online" before "SVSM core ready"), and the protocol stress of the
-#     boot self-test runs on all of them with no invariant violation;
+#     CPUs online" before "SVSM core ready"), each on its own per-CPU area,
+#     GDT/TSS and stacks, and the protocol stress of the boot self-test runs on
+#     all of them with no invariant violation;
 #   - a test build that never sends the STARTUP IPIs of one AP: the boot still
 #     reaches "SVSM core ready" with "smp: M-1 of M", the AP named;
 #   - a test build without PVALIDATE's stripe lock: the stress on 4 CPUs reports
@@ -71,6 +72,8 @@ for mem in 256M 3G; do
 		has "$name" "smp: $c of $c CPUs online"; expect "$name: all $c CPUs online" $?
 		s=$(line "$name" "smp: $c of $c CPUs online"); r=$(line "$name" "SVSM core ready")
 		[ "$s" -gt 0 ] && [ "$r" -gt "$s" ]; expect "$name: the smp line comes before SVSM core ready" $?
+		grep "selftest: every CPU ($c) on its own per-CPU area" "$T/$name.log" | grep -q ": ok"
+		expect "$name: each CPU on its own per-CPU area, GDT/TSS, stacks; shared IDT and page tables" $?
 		grep "selftest: protocol stress on $c CPUs" "$T/$name.log" | grep -q ", 0 invariant violations.*: ok"
 		expect "$name: protocol stress on all $c CPUs, 0 invariant violations" $?
 		! has "$name" "offline"; expect "$name: no CPU reported offline" $?
