@@ -165,6 +165,9 @@ unsigned smp_start(const struct launch_info *li)
 	atomic_store(&state[0], CPU_ONLINE);
 	shootdown_online(&sd, 0);
 
+	bool native = platform->type == LAUNCH_PLATFORM_NATIVE;
+	if (native && !tsc_calibrate()) /* the bound of the waits below and of the boot stress */
+		pr_warn("smp: the PIT did not answer; waits use a nominal %lu MHz TSC", (unsigned long)(tsc_khz() / 1000));
 	static uint32_t ids[MAX_CPUS];
 	uint32_t self = 0;
 	unsigned m = ops->apic_ids(li, ids, MAX_CPUS, &self);
@@ -176,7 +179,6 @@ unsigned smp_start(const struct launch_info *li)
 		pr_info("smp: 1 of %u CPUs online", expected);
 		return 1;
 	}
-	bool native = platform->type == LAUNCH_PLATFORM_NATIVE;
 	uint64_t t0 = native ? rdtsc() : 0;
 	unsigned listed = m < MAX_CPUS ? m : MAX_CPUS;
 	if (m > MAX_CPUS)

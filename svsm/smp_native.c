@@ -31,7 +31,6 @@
 #include "arch/idt.h"
 #include "arch/lapic.h"
 #include "arch/tsc.h"
-#include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
@@ -88,9 +87,6 @@ static const char *native_prepare(const struct launch_info *li)
 		return "no local APIC";
 	if ((size_t)(ap_tramp_end - ap_tramp_start) > PAGE_SIZE)
 		return "the trampoline does not fit its page";
-	if (!tsc_calibrate())
-		pr_warn("smp: the PIT did not answer; start-up waits use a nominal %lu MHz TSC",
-			(unsigned long)(tsc_khz() / 1000));
 	lapic_init_cpu();
 
 	/* The transition table (see the top of this file). */
