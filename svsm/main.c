@@ -2,8 +2,9 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * application processors (smp.h) → self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
- * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
+ * application processors (smp.h) → self-tests → "SVSM core ready"; then, on
+ * SNP with a firmware in the image, the firmware at VMPL2 and the request
+ * loops (guest_launch.h), else exit.
  */
 #include <stdint.h>
 
