@@ -11,6 +11,8 @@
  * ---- Guest-physical layout (defaults; the builder may move anything except the
  *      stage-2 base, and records the real addresses in the launch information) ----
  *
+ *   0x0000E000  native platform only: the APs' transition page table (one zero page)
+ *   0x0000F000  native platform only: the AP start-up (SIPI) page (one zero page)
  *   0x00010000  stage-2 loader, flat binary linked at LAUNCH_STAGE2_BASE (≤ 64 KiB)
  *   0x00020000  launch information page (this structure at offset 0, rest zero; measured)
  *   0x00021000  SNP CPUID page (IGVM page type CPUID_DATA, SNP mask only)
@@ -75,6 +77,17 @@
  *     kernel_vbase is LAUNCH_KERNEL_VBASE (the top 2 GiB, -mcmodel=kernel).
  *   Boot stack: zero pages; its top (boot_stack_gpa + boot_stack_size) is ESP at
  *   stage-2 entry.
+ *   AP start-up pages (native platform only; ap_trampoline_gpa, 0 = none): two
+ *     zero pages with NATIVE-only page directives, below 1 MiB because a
+ *     STARTUP IPI names a real-mode page (vector = GPA >> 12). The core writes
+ *     them before it starts the application processors with INIT-SIPI-SIPI
+ *     (svsm/smp.h): the first is the APs' transition page table (it maps
+ *     the second page at its own address and the core's upper half), the
+ *     second the real-mode code they start in (SIPI vector 0x0F). The same
+ *     place as COCONUT-SVSM's SIPI stub (0xF000, low page tables below it).
+ *     On SNP the pages are not in the image at all: SNP application
+ *     processors start from VMSAs the core creates (AP Creation), so there is
+ *     nothing for the firmware launch to hand back (guest_launch.c).
  *   VP context (native: IGVM native x64 context; SNP: VMSA) — 32-bit protected mode,
  *   paging off: CS 0x08 flat 32-bit code (attr 0xC09B), DS/ES/FS/GS/SS 0x10 flat data
  *   (attr 0xC093), CR0 = 0x11 (PE|ET), CR3 = CR4 = 0 (native) (stage 2 sets them),
@@ -141,6 +154,8 @@
 #define LAUNCH_BOOT_STACK_SIZE     0x00004000ull
 #define LAUNCH_PAGE_TABLES_GPA     0x00030000ull
 #define LAUNCH_PAGE_TABLES_MAX     16u          /* pages: [0x30000, 0x40000) */
+#define LAUNCH_AP_TRAMPOLINE_GPA   0x0000E000ull /* native: transition page table, then the SIPI page */
+#define LAUNCH_AP_TRAMPOLINE_SIZE  0x00002000ull
 #define LAUNCH_KERNEL_REGION_GPA   0x8000000000ull /* 512 GiB, outside guest RAM */
 #define LAUNCH_KERNEL_REGION_SIZE  0x01000000ull
 #define LAUNCH_KERNEL_VBASE        0xFFFFFFFF80000000ull
@@ -229,7 +244,10 @@ struct launch_info {
 	uint64_t fs_gpa;                /* 0x180 first byte of the IGFS image, 0 = none */
 	uint64_t fs_size;               /* 0x188 bytes (its image_size), a page multiple, 0 = none */
 
-	uint8_t reserved[LAUNCH_INFO_SIZE - 0x190]; /* 0x190 zero; appended fields go here */
+	/* Appended (still version 1: zero = "no AP start-up pages", a one-CPU native boot). */
+	uint64_t ap_trampoline_gpa;     /* 0x190 native: LAUNCH_AP_TRAMPOLINE_SIZE bytes, 0 = none */
+
+	uint8_t reserved[LAUNCH_INFO_SIZE - 0x198]; /* 0x198 zero; appended fields go here */
 };
 
 _Static_assert(sizeof(struct launch_info) == LAUNCH_INFO_SIZE, "launch info is 512 bytes");
@@ -252,7 +270,10 @@ _Static_assert(offsetof(struct launch_info, fw_kernel_hashes_size) == 0xF0, "");
 _Static_assert(offsetof(struct launch_info, fw_prevalidated) == 0x100, "");
 _Static_assert(offsetof(struct launch_info, fs_gpa) == 0x180, "");
 _Static_assert(offsetof(struct launch_info, fs_size) == 0x188, "");
-_Static_assert(offsetof(struct launch_info, reserved) == 0x190, "");
+_Static_assert(offsetof(struct launch_info, ap_trampoline_gpa) == 0x190, "");
+_Static_assert(offsetof(struct launch_info, reserved) == 0x198, "");
+_Static_assert(LAUNCH_AP_TRAMPOLINE_GPA + LAUNCH_AP_TRAMPOLINE_SIZE <= LAUNCH_STAGE2_BASE,
+	       "the AP pages lie below stage 2 (and below 1 MiB, as a SIPI vector needs)");
 
 /*
  * The SNP CPUID page (what the PSP validates), read by stage 2 for the C-bit

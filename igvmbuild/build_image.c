@@ -4,10 +4,10 @@
  *
  * Layout (format/launch_info.h is the contract; this file implements it):
  *   stage 2 at cfg->stage2_base; launch information, SNP CPUID and secrets
- *   pages, parameter pages, vTPM blob, boot stack and the initial page tables
- *   at the fixed low GPAs; the kernel region holds the ELF image (segments at
- *   region base + (V - LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages) and,
- *   right after it, the packed filesystem if any;
+ *   pages, parameter pages, vTPM blob, boot stack, the native AP start-up
+ *   pages and the initial page tables at the fixed low GPAs; the kernel region
+ *   holds the ELF image (segments at region base + (V - LAUNCH_KERNEL_VBASE),
+ *   gaps and BSS as zero pages) and, right after it, the packed filesystem if any;
  *   OVMF ends at 4 GiB; the SNP VMSA sits at 0xFFFFFFFFF000.
  *
  * Directive order (what QEMU/KVM need, svsm-reference §1.4, §2.3):
@@ -300,6 +300,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		li.cpuid_page_gpa = LAUNCH_CPUID_GPA;
 		li.secrets_page_gpa = LAUNCH_SECRETS_GPA;
 	}
+	if (cfg->native)
+		li.ap_trampoline_gpa = LAUNCH_AP_TRAMPOLINE_GPA;
 	if (b->vtpm) {
 		li.vtpm_config_gpa = LAUNCH_VTPM_CONFIG_GPA;
 		li.vtpm_config_size = b->vtpm_len;
@@ -349,6 +351,10 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 	}
 	for (uint64_t o = 0; o < LAUNCH_BOOT_STACK_SIZE; o += BUILD_PAGE)
 		add_page(&ps, LAUNCH_BOOT_STACK_GPA + o, all, IGVM_PAGE_DATA_NORMAL, NULL, "boot stack");
+	/* Native only: SNP application processors start from VMSAs, not from a SIPI page. */
+	for (uint64_t o = 0; cfg->native && o < LAUNCH_AP_TRAMPOLINE_SIZE; o += BUILD_PAGE)
+		add_page(&ps, LAUNCH_AP_TRAMPOLINE_GPA + o, BUILD_MASK_NATIVE, IGVM_PAGE_DATA_NORMAL, NULL,
+			 "AP start-up pages");
 	add_blob(&ps, pt_gpa, all, ptp, (size_t)pt_count * BUILD_PAGE, "initial page tables");
 	add_blob(&ps, cfg->kernel_base, all, kimg, image_size, "kernel region");
 	if (b->fs)

@@ -493,6 +493,7 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_hex(e, "vtpm_config_size", li->vtpm_config_size, 0);
 	emit_hex(e, "boot_stack_gpa", li->boot_stack_gpa, 0);
 	emit_hex(e, "boot_stack_size", li->boot_stack_size, 0);
+	emit_hex(e, "ap_trampoline_gpa", li->ap_trampoline_gpa, 0);
 	emit_hex(e, "kernel_region_gpa", li->kernel_region_gpa, 0);
 	emit_hex(e, "kernel_region_size", li->kernel_region_size, 0);
 	emit_hex(e, "kernel_populated_size", li->kernel_populated_size, 0);

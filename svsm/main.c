@@ -2,8 +2,9 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * packed filesystem (validated, entries counted) → self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
- * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
+ * packed filesystem (validated, entries counted) → application processors (smp.h) →
+ * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image, the
+ * firmware at VMPL2 and the request loops (guest_launch.h), else exit.
  */
 #include <stdint.h>
 
@@ -17,6 +18,7 @@
 #include "percpu.h"
 #include "platform.h"
 #include "selftest.h"
+#include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "vtpm_cfg.h"
 
@@ -109,6 +111,7 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	log_memory();
 	log_vtpm();
 	rootfs_init(mm.fs_gpa, mm.fs_size);
+	smp_start(&li); /* "smp: N of M CPUs online" */
 
 	int failed = selftest_run();
 #ifdef SVSM_TEST_FAULT

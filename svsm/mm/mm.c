@@ -6,8 +6,12 @@
 #include "../console.h"
 #include "../lib/string.h"
 #include "../platform.h"
+#include "../protocol/spinlock.h"
 
 struct mm mm;
+/* Pool and heap are shared by every CPU (smp.h): one lock, a leaf (nothing else is
+ * taken while it is held), around each allocator call. */
+static struct spinlock alloc_lock;
 
 #define MAX_POOL_PAGES (256u * 1024u * 1024u / 4096u)
 static uint8_t pool_bitmap[PALLOC_BITMAP_BYTES(MAX_POOL_PAGES)];
@@ -37,9 +41,25 @@ static void *pgt_p2v(void *arg, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
+uint64_t alloc_pages(unsigned n, unsigned align)
+{
+	spin_lock(&alloc_lock, 0, 0);
+	uint64_t pa = palloc_alloc(&mm.pool, n, align);
+	spin_unlock(&alloc_lock);
+	return pa;
+}
+
+bool free_pages(uint64_t pa, unsigned n)
+{
+	spin_lock(&alloc_lock, 0, 0);
+	bool ok = palloc_free(&mm.pool, pa, n);
+	spin_unlock(&alloc_lock);
+	return ok;
+}
+
 uint64_t alloc_page(void)
 {
-	uint64_t pa = palloc_alloc(&mm.pool, 1, 1);
+	uint64_t pa = alloc_pages(1, 1);
 	if (pa)
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return pa;
@@ -47,18 +67,24 @@ uint64_t alloc_page(void)
 
 void free_page(uint64_t pa)
 {
-	if (!palloc_free(&mm.pool, pa, 1))
+	if (!free_pages(pa, 1))
 		pr_warn("free_page: 0x%lx was not allocated", (unsigned long)pa);
 }
 
 void *kmalloc(uint64_t n)
 {
-	return heap_alloc(&mm.heap, n);
+	spin_lock(&alloc_lock, 0, 0);
+	void *p = heap_alloc(&mm.heap, n);
+	spin_unlock(&alloc_lock);
+	return p;
 }
 
 void kfree(void *p)
 {
-	if (!heap_free(&mm.heap, p))
+	spin_lock(&alloc_lock, 0, 0);
+	bool ok = heap_free(&mm.heap, p);
+	spin_unlock(&alloc_lock);
+	if (!ok)
 		pr_warn("kfree: bad pointer %p", p);
 }
 

@@ -14,6 +14,7 @@
 #ifndef SVSM_MM_MM_H
 #define SVSM_MM_MM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../format/launch_info.h"
@@ -41,8 +42,11 @@ extern struct mm mm;
 /* Returns 0 or a negative reason; logs what it did. */
 int mm_init(const struct launch_info *li);
 void *phys_to_virt(uint64_t pa);
+/* The allocators below may be called on any CPU at once (one lock inside). */
 uint64_t alloc_page(void);    /* zeroed, 0 if none */
 void free_page(uint64_t pa);
+uint64_t alloc_pages(unsigned n, unsigned align_pages); /* not zeroed, 0 if none */
+bool free_pages(uint64_t pa, unsigned n);               /* false: not allocated */
 void *kmalloc(uint64_t n);
 void kfree(void *p);
 

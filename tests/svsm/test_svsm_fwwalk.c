@@ -232,7 +232,7 @@ static int launch(struct fw *f, uint64_t mem, uint64_t svsm_base, bool rmp_4k)
 	if (!f->s.valid)
 		return -1;
 	f->plat = (struct proto_platform){ &f->s, m_pvalidate, m_rmpadjust, m_read, m_write, m_zero, m_xchg8,
-					   m_update64, m_report, m_alloc, m_free, m_nop, m_flush };
+					   m_update64, m_report, m_alloc, m_free, m_nop, m_flush, NULL, NULL };
 	if (proto_init(&f->c, &f->plat, base, size, n, 0x1))
 		return -1;
 	static const uint64_t given[][2] = { { FW_GPA, FW_SIZE },   { 0x800000, 0x9000 }, { 0x80A000, 0x3000 },
