@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 # bash completion for igvmbuild(1): verbs, each verb's options, and file arguments by type
 # (templates and vTPM manifests *.xml, keys *.pem, firmware *.fd, stage 2 *.bin, IGVM files *.igvm,
+# filesystems (directories or *.cpio),
 # reference values *.json). Installed as $(BASHCOMPDIR)/igvmbuild, loaded by bash-completion.
 
 _igvmbuild_build_opts='-t --template -o --output --kernel --stage2 --firmware --no-firmware
-	--vtpm-manifest --no-vtpm --platform --policy --sev-features --serial-port --kernel-base
+	--vtpm-manifest --no-vtpm --platform --policy --tdx-policy --sev-features --serial-port --kernel-base
 	--kernel-size --id-key --author-key --family-id --image-id --id-version --svn --json
-	--reference-values -h --help'
+	--reference-values --filesystem --no-filesystem -h --help'
 _igvmbuild_inspect_opts='--json --check --reference --allow-optional -h --help'
 _igvmbuild_run_opts='--memory --vcpus --timeout --serial --qemu --expect-ready --no-igvm-cfg -h --help'
 _igvmbuild_sev_features='restricted-injection alternate-injection debug-swap reflect-vc
@@ -78,12 +79,17 @@ _igvmbuild()
 			_filedir pem
 			return
 			;;
+		--filesystem)
+			# a directory tree or a cpio newc archive
+			_filedir '@(cpio|CPIO)'
+			return
+			;;
 		--reference-values)
 			_filedir json
 			return
 			;;
 		--platform)
-			_igvmbuild_list 'snp native'
+			_igvmbuild_list 'snp native tdx'
 			return
 			;;
 		--sev-features)
@@ -94,7 +100,7 @@ _igvmbuild()
 			COMPREPLY=($(compgen -W '1' -- "$cur"))
 			return
 			;;
-		--policy | --serial-port | --kernel-base | --kernel-size | --family-id | --image-id | --svn)
+		--policy | --tdx-policy | --serial-port | --kernel-base | --kernel-size | --family-id | --image-id | --svn)
 			return # a number or hex string: nothing to offer
 			;;
 		esac

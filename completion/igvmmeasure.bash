@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # bash completion for igvmmeasure(1): global options, then either a verb that needs no IGVM file
-# (ovmf, id-block, verify-id-block, report) or an IGVM file followed by measure or sign; each verb's
+# (ovmf, tdvf, id-block, verify-id-block, report) or an IGVM file followed by measure or sign; each verb's
 # options, and file arguments by type (*.igvm, *.fd firmware, *.pem keys, *.bin blocks and reports,
 # certificates). Installed as $(BASHCOMPDIR)/igvmmeasure, loaded by bash-completion.
 
@@ -12,6 +12,7 @@ _igvmmeasure_sign='--output --id-key --author-key --family-id --image-id --svn -
 _igvmmeasure_ovmf='--mode --ovmf --vcpus --vcpu-type --vcpu-sig --vcpu-family --vcpu-model
 	--vcpu-stepping --vmm-type --kernel --initrd --append --guest-features --snp-ovmf-hash --dump-vmsa
 	--svsm --vars-size --vars-file --output-format --json -v --verbose -h --help'
+_igvmmeasure_tdvf='--firmware --ovmf --page-order --json -v --verbose -h --help'
 _igvmmeasure_id_block='--digest --measurement --igvm --policy --id-key --author-key --version
 	--family-id --image-id --svn --id-block-out --id-auth-out --json -h --help'
 _igvmmeasure_verify='--id-block --id-auth --igvm --expect-digest --expect-measurement --expect-policy
@@ -33,7 +34,7 @@ _igvmmeasure()
 			((i++))
 			;;
 		-*) ;;
-		ovmf | id-block | verify-id-block | report)
+		ovmf | tdvf | id-block | verify-id-block | report)
 			[[ -z $file ]] && verb=${words[i]} && break
 			;;
 		*)
@@ -49,7 +50,7 @@ _igvmmeasure()
 
 	case $prev in
 	-p | --platform)
-		COMPREPLY=($(compgen -W 'sev sev-es sev-snp' -- "$cur"))
+		COMPREPLY=($(compgen -W 'sev sev-es sev-snp tdx' -- "$cur"))
 		return
 		;;
 	-j | --jobs | --vcpus | --vcpu-sig | --vcpu-family | --vcpu-model | --vcpu-stepping | --svn | \
@@ -66,7 +67,7 @@ _igvmmeasure()
 		_filedir igvm
 		return
 		;;
-	--ovmf | --svsm | --vars-file)
+	--ovmf | --svsm | --vars-file | --firmware)
 		_filedir '@(fd|FD|bin)'
 		return
 		;;
@@ -99,6 +100,10 @@ _igvmmeasure()
 		COMPREPLY=($(compgen -W 'QEMU ec2 gce' -- "$cur"))
 		return
 		;;
+	--page-order)
+		COMPREPLY=($(compgen -W 'single-pass two-pass' -- "$cur"))
+		return
+		;;
 	--output-format)
 		COMPREPLY=($(compgen -W 'hex base64' -- "$cur"))
 		return
@@ -118,7 +123,7 @@ _igvmmeasure()
 			COMPREPLY=($(compgen -W "$_igvmmeasure_global" -- "$cur"))
 		elif [[ -z $file ]]; then
 			_filedir igvm
-			COMPREPLY+=($(compgen -W 'ovmf id-block verify-id-block report help' -- "$cur"))
+			COMPREPLY+=($(compgen -W 'ovmf tdvf id-block verify-id-block report help' -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W 'measure sign' -- "$cur"))
 		fi
@@ -131,6 +136,9 @@ _igvmmeasure()
 		;;
 	ovmf)
 		COMPREPLY=($(compgen -W "$_igvmmeasure_ovmf" -- "$cur"))
+		;;
+	tdvf)
+		COMPREPLY=($(compgen -W "$_igvmmeasure_tdvf" -- "$cur"))
 		;;
 	id-block)
 		COMPREPLY=($(compgen -W "$_igvmmeasure_id_block" -- "$cur"))

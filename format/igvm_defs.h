@@ -433,6 +433,83 @@ struct igvm_cca_vp_context {
 };
 _Static_assert(sizeof(struct igvm_cca_vp_context) == 80, "CCA context is 80 bytes");
 
+/*
+ * TDX VP contexts. The IGVM format has no VP_CONTEXT for TDX (a TD starts in
+ * the TDX module's architectural state at the reset vector 0xFFFFFFF0, in the
+ * reset page at GPA 0xFFFFF000); builders that start a TD elsewhere put the
+ * state in that page for their reset code to load. These are the layouts in
+ * use, all little-endian at byte 0 of the reset page (igvm_describe.h says how
+ * each is recognized).
+ */
+#define IGVM_TDX_RESET_PAGE_GPA 0xFFFFF000ull
+#define IGVM_TDX_RESET_VECTOR_OFFSET 0xFF0u /* 0xFFFFFFF0 in the reset page */
+
+/* OpenVMM (igvmfilegen, loader_defs::shim::TdxTrampolineContext), with the AP mailbox: 168 bytes. */
+struct igvm_tdx_openvmm_context {
+	uint16_t mailbox_command;
+	uint16_t mailbox_reserved;
+	uint32_t mailbox_apic_id;
+	uint64_t mailbox_wakeup_vector;
+	uint32_t padding_1;
+	uint16_t data_selector;
+	uint16_t static_gdt_limit;
+	uint32_t static_gdt_base;
+	uint16_t task_selector;
+	uint16_t idtr_limit;
+	uint64_t idtr_base;
+	uint64_t initial_rip;
+	uint16_t code_selector;
+	uint16_t padding_2[2];
+	uint16_t gdtr_limit;
+	uint64_t gdtr_base;
+	uint64_t rsp, rbp, rsi, r8, r9, r10, r11;
+	uint64_t cr0, cr3, cr4;
+	uint32_t transition_cr3;
+	uint32_t padding_3;
+	uint8_t static_gdt[16];
+};
+_Static_assert(sizeof(struct igvm_tdx_openvmm_context) == 0xA8, "OpenVMM TDX context is 168 bytes");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, data_selector) == 0x14, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, initial_rip) == 0x28, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, gdtr_limit) == 0x36, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, rsp) == 0x40, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, cr0) == 0x78, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, transition_cr3) == 0x90, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_context, static_gdt) == 0x98, "");
+
+/* The same before the mailbox fields, with a start gate word instead: 152 bytes. */
+struct igvm_tdx_openvmm_v1_context {
+	uint32_t start_gate;
+	uint16_t data_selector;
+	uint16_t static_gdt_limit;
+	uint32_t static_gdt_base;
+	uint16_t task_selector;
+	uint16_t idtr_limit;
+	uint64_t idtr_base;
+	uint64_t initial_rip;
+	uint16_t code_selector;
+	uint16_t padding_2[2];
+	uint16_t gdtr_limit;
+	uint64_t gdtr_base;
+	uint64_t rsp, rbp, rsi, r8, r9, r10, r11;
+	uint64_t cr0, cr3, cr4;
+	uint32_t transition_cr3;
+	uint32_t padding_3;
+	uint8_t static_gdt[16];
+};
+_Static_assert(sizeof(struct igvm_tdx_openvmm_v1_context) == 0x98, "earlier OpenVMM TDX context is 152 bytes");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_v1_context, initial_rip) == 0x18, "");
+_Static_assert(offsetof(struct igvm_tdx_openvmm_v1_context, static_gdt) == 0x88, "");
+
+/* COCONUT-SVSM (igvmbuilder --tdp, tdx-stage1): TdpStartContext, 16 bytes; ap_entry = rip + 2. */
+struct igvm_tdx_coconut_context {
+	uint32_t vp_index;
+	uint32_t rip;
+	uint32_t rsp;
+	uint32_t ap_entry;
+};
+_Static_assert(sizeof(struct igvm_tdx_coconut_context) == 16, "COCONUT TdpStartContext is 16 bytes");
+
 /* VBS context: a u32 count, then that many packed 32-byte registers. */
 struct __attribute__((packed)) igvm_vbs_vp_register {
 	uint8_t vtl;

@@ -222,6 +222,102 @@ static const struct igvm_reg cca_regs[] = {
 	REG(struct igvm_cca_vp_context, flags, IGVM_REG_U64, NULL),
 };
 
+/* TDX reset-page contexts: the registers by name, padding and the static GDT as bytes. */
+#define TDX_CTX(T)                                                                                         \
+	REG(T, data_selector, IGVM_REG_U16, NULL), REG(T, static_gdt_limit, IGVM_REG_U16, NULL),             \
+		REG(T, static_gdt_base, IGVM_REG_U32, NULL), REG(T, task_selector, IGVM_REG_U16, NULL),      \
+		REG(T, idtr_limit, IGVM_REG_U16, NULL), REG(T, idtr_base, IGVM_REG_U64, NULL),               \
+		REG(T, initial_rip, IGVM_REG_U64, NULL), REG(T, code_selector, IGVM_REG_U16, NULL),          \
+		REG(T, padding_2, IGVM_REG_BYTES, NULL), REG(T, gdtr_limit, IGVM_REG_U16, NULL),             \
+		REG(T, gdtr_base, IGVM_REG_U64, NULL), REG(T, rsp, IGVM_REG_U64, NULL),                      \
+		REG(T, rbp, IGVM_REG_U64, NULL), REG(T, rsi, IGVM_REG_U64, NULL), REG(T, r8, IGVM_REG_U64, NULL), \
+		REG(T, r9, IGVM_REG_U64, NULL), REG(T, r10, IGVM_REG_U64, NULL), REG(T, r11, IGVM_REG_U64, NULL), \
+		REG(T, cr0, IGVM_REG_U64, NULL), REG(T, cr3, IGVM_REG_U64, NULL), REG(T, cr4, IGVM_REG_U64, NULL), \
+		REG(T, transition_cr3, IGVM_REG_U32, NULL), REG(T, padding_3, IGVM_REG_U32, NULL),           \
+		REG(T, static_gdt, IGVM_REG_BYTES, NULL)
+
+static const struct igvm_reg tdx_openvmm_regs[] = {
+	REG(struct igvm_tdx_openvmm_context, mailbox_command, IGVM_REG_U16, NULL),
+	REG(struct igvm_tdx_openvmm_context, mailbox_reserved, IGVM_REG_U16, NULL),
+	REG(struct igvm_tdx_openvmm_context, mailbox_apic_id, IGVM_REG_U32, NULL),
+	REG(struct igvm_tdx_openvmm_context, mailbox_wakeup_vector, IGVM_REG_U64, NULL),
+	REG(struct igvm_tdx_openvmm_context, padding_1, IGVM_REG_U32, NULL),
+	TDX_CTX(struct igvm_tdx_openvmm_context),
+};
+
+static const struct igvm_reg tdx_openvmm_v1_regs[] = {
+	REG(struct igvm_tdx_openvmm_v1_context, start_gate, IGVM_REG_U32, NULL),
+	TDX_CTX(struct igvm_tdx_openvmm_v1_context),
+};
+
+static const struct igvm_reg tdx_coconut_regs[] = {
+	REG(struct igvm_tdx_coconut_context, vp_index, IGVM_REG_U32, NULL),
+	REG(struct igvm_tdx_coconut_context, rip, IGVM_REG_U32, NULL),
+	REG(struct igvm_tdx_coconut_context, rsp, IGVM_REG_U32, NULL),
+	REG(struct igvm_tdx_coconut_context, ap_entry, IGVM_REG_U32, NULL),
+};
+
+const struct igvm_layout igvm_tdx_openvmm_layout = {
+	"OpenVMM TdxTrampolineContext", tdx_openvmm_regs, ARRAY_SIZE(tdx_openvmm_regs),
+	sizeof(struct igvm_tdx_openvmm_context)
+};
+const struct igvm_layout igvm_tdx_openvmm_v1_layout = {
+	"OpenVMM TdxTrampolineContext (start gate)", tdx_openvmm_v1_regs, ARRAY_SIZE(tdx_openvmm_v1_regs),
+	sizeof(struct igvm_tdx_openvmm_v1_context)
+};
+const struct igvm_layout igvm_tdx_coconut_layout = {
+	"COCONUT-SVSM TdpStartContext", tdx_coconut_regs, ARRAY_SIZE(tdx_coconut_regs),
+	sizeof(struct igvm_tdx_coconut_context)
+};
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* OpenVMM: jmp rel32 at the reset vector lands right after the context; the static GDT descriptor
+ * points into the page at the context's static_gdt. */
+static bool openvmm_matches(const uint8_t *page, size_t ctx_len, size_t gdt_limit_off, size_t gdt_base_off,
+			    size_t gdt_off)
+{
+	const uint8_t *rv = page + IGVM_TDX_RESET_VECTOR_OFFSET;
+	uint32_t target = IGVM_TDX_RESET_VECTOR_OFFSET + 5 + rd32(rv + 1); /* mod 2^32, as the CPU computes it */
+	return rv[0] == 0xE9 && target == ctx_len && rd16(page + gdt_limit_off) == 0xF &&
+	       rd32(page + gdt_base_off) == (uint32_t)(IGVM_TDX_RESET_PAGE_GPA + gdt_off);
+}
+
+const struct igvm_layout *igvm_tdx_reset_context(const uint8_t *page, size_t len)
+{
+	if (!page || len < 4096)
+		return NULL;
+	if (openvmm_matches(page, sizeof(struct igvm_tdx_openvmm_context),
+			    offsetof(struct igvm_tdx_openvmm_context, static_gdt_limit),
+			    offsetof(struct igvm_tdx_openvmm_context, static_gdt_base),
+			    offsetof(struct igvm_tdx_openvmm_context, static_gdt)))
+		return &igvm_tdx_openvmm_layout;
+	if (openvmm_matches(page, sizeof(struct igvm_tdx_openvmm_v1_context),
+			    offsetof(struct igvm_tdx_openvmm_v1_context, static_gdt_limit),
+			    offsetof(struct igvm_tdx_openvmm_v1_context, static_gdt_base),
+			    offsetof(struct igvm_tdx_openvmm_v1_context, static_gdt)))
+		return &igvm_tdx_openvmm_v1_layout;
+	uint32_t rip = rd32(page + offsetof(struct igvm_tdx_coconut_context, rip));
+	uint32_t ap = rd32(page + offsetof(struct igvm_tdx_coconut_context, ap_entry));
+	if (rip != 0 && rip <= UINT32_MAX - 2 && ap == rip + 2)
+		return &igvm_tdx_coconut_layout;
+	return NULL;
+}
+
+uint64_t igvm_tdx_context_rip(const struct igvm_layout *l, const uint8_t *page)
+{
+	const struct igvm_reg *r = igvm_layout_find(l, l == &igvm_tdx_coconut_layout ? "rip" : "initial_rip");
+	return r ? igvm_reg_u64(r, page) : 0;
+}
+
 const struct igvm_layout igvm_vmsa_layout = {
 	"SEV VMSA", vmsa_regs, ARRAY_SIZE(vmsa_regs), sizeof(struct igvm_sev_vmsa)
 };

@@ -103,6 +103,28 @@ extern const struct igvm_layout igvm_native_x64_layout;
 /* IgvmVpContextAArch64Cca (80 bytes, §3.3). */
 extern const struct igvm_layout igvm_cca_context_layout;
 
+/*
+ * TDX VP contexts in the reset page (igvm_defs.h). igvm_tdx_reset_context()
+ * names the layout of the 4 KiB page at GPA 0xFFFFF000 of a TDX platform, or
+ * returns NULL when it is none of these (a plain reset page: the TD starts in
+ * the architectural state, as edk2's TDVF does). Recognized only by
+ * properties the builders guarantee:
+ *   OpenVMM       the reset vector (offset 0xFF0) is a near jmp (E9 rel32) to
+ *                 the first byte after the context, and static_gdt_base is
+ *                 0xFFFFF000 plus the offset of static_gdt, with limit 0xF;
+ *                 the layout with the mailbox (168 bytes) or the earlier one
+ *                 with a start gate (152 bytes) by where those lead;
+ *   COCONUT-SVSM  ap_entry == rip + 2 (the builder's rule), rip non-zero and
+ *                 below 4 GiB, and neither OpenVMM layout.
+ * len must be at least 4096 for a match.
+ */
+extern const struct igvm_layout igvm_tdx_openvmm_layout;    /* "OpenVMM TdxTrampolineContext" */
+extern const struct igvm_layout igvm_tdx_openvmm_v1_layout; /* "OpenVMM TdxTrampolineContext (start gate)" */
+extern const struct igvm_layout igvm_tdx_coconut_layout;    /* "COCONUT-SVSM TdpStartContext" */
+const struct igvm_layout *igvm_tdx_reset_context(const uint8_t *page, size_t len);
+/* The register a TDX context starts the vCPU at (initial_rip / rip), for summaries. */
+uint64_t igvm_tdx_context_rip(const struct igvm_layout *l, const uint8_t *page);
+
 /* The numeric value of a scalar register (kinds U8..U64) in raw layout bytes. */
 uint64_t igvm_reg_u64(const struct igvm_reg *r, const uint8_t *base);
 /* A segment register at r->offset (kind IGVM_REG_SEGMENT). */

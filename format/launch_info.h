@@ -11,6 +11,8 @@
  * ---- Guest-physical layout (defaults; the builder may move anything except the
  *      stage-2 base, and records the real addresses in the launch information) ----
  *
+ *   0x0000E000  native platform only: the APs' transition page table (one zero page)
+ *   0x0000F000  native platform only: the AP start-up (SIPI) page (one zero page)
  *   0x00010000  stage-2 loader, flat binary linked at LAUNCH_STAGE2_BASE (≤ 64 KiB)
  *   0x00020000  launch information page (this structure at offset 0, rest zero; measured)
  *   0x00021000  SNP CPUID page (IGVM page type CPUID_DATA, SNP mask only)
@@ -23,8 +25,9 @@
  *   0x00028000  vTPM configuration blob (format/vtpm_config.h), measured, if any
  *   0x0002C000  boot stack, LAUNCH_BOOT_STACK_SIZE (4 zero pages), top at 0x00030000
  *   0x00030000  initial page tables (at most LAUNCH_PAGE_TABLES_MAX pages)
- *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 64 MiB:
- *                the core with the vTPM is ~4.5 MiB, its heaps and pool the rest)
+ *   0x8000000000 kernel region (LAUNCH_KERNEL_REGION_GPA, 512 GiB; 2 MiB aligned, 64 MiB):
+ *                kernel image (the core with the vTPM is ~4.5 MiB), then the packed
+ *                filesystem if any, then the page pool (the vTPM's heap and stack come from it)
  *
  *   Where the kernel region may go: on SNP the firmware (OVMF) validates every
  *   page of RAM below 4 GiB through the SVSM's PVALIDATE call and dies on any
@@ -48,7 +51,20 @@
  *     aligned (a writer may put more after the image, e.g. the page tables when
  *     the region lies below 4 GiB). The rest of the region up to
  *     kernel_region_size has no IGVM page directives: the core uses it as its
- *     page pool and heap. The region lies within one 1 GiB-aligned block.
+ *     page pool and heap; the builder leaves at least LAUNCH_KERNEL_POOL_MIN
+ *     bytes for it. The region lies within one 1 GiB-aligned block.
+ *   Packed filesystem (fs_gpa, fs_size; format/igfs.h), when the build names
+ *     one: right after the kernel image (fs_gpa = kernel_region_gpa +
+ *     kernel_image_size), inside the populated part, fs_size bytes of page
+ *     data. Why there: its pages are measured like the image's; the region
+ *     lies outside guest RAM (512 GiB by default), so the firmware, which
+ *     validates every RAM page through the SVSM, never asks for them, and the
+ *     core, which hands the low launch pages back to the guest before the
+ *     firmware starts (svsm/guest_launch.c), keeps them; the boot tables and
+ *     the core's own map it in the higher half at kernel_vbase + (fs_gpa -
+ *     kernel_region_gpa) with no page table of its own; and the page pool
+ *     starts after it, so nothing allocates over it. The cost is pool space: a
+ *     large filesystem needs a larger <kernel-region size>.
  *   Initial page tables: page_table_count 4 KiB pages starting at page_table_gpa,
  *     below 4 GiB (stage 2 patches them before paging is on), the first one the
  *     PML4 (CR3 value). Every entry that is present is either a table pointer
@@ -62,6 +78,17 @@
  *     kernel_vbase is LAUNCH_KERNEL_VBASE (the top 2 GiB, -mcmodel=kernel).
  *   Boot stack: zero pages; its top (boot_stack_gpa + boot_stack_size) is ESP at
  *   stage-2 entry.
+ *   AP start-up pages (native platform only; ap_trampoline_gpa, 0 = none): two
+ *     zero pages with NATIVE-only page directives, below 1 MiB because a
+ *     STARTUP IPI names a real-mode page (vector = GPA >> 12). The core writes
+ *     them before it starts the application processors with INIT-SIPI-SIPI
+ *     (svsm/smp.h): the first is the APs' transition page table (it maps
+ *     the second page at its own address and the core's upper half), the
+ *     second the real-mode code they start in (SIPI vector 0x0F). The same
+ *     place as COCONUT-SVSM's SIPI stub (0xF000, low page tables below it).
+ *     On SNP the pages are not in the image at all: SNP application
+ *     processors start from VMSAs the core creates (AP Creation), so there is
+ *     nothing for the firmware launch to hand back (guest_launch.c).
  *   VP context (native: IGVM native x64 context; SNP: VMSA) — 32-bit protected mode,
  *   paging off: CS 0x08 flat 32-bit code (attr 0xC09B), DS/ES/FS/GS/SS 0x10 flat data
  *   (attr 0xC093), CR0 = 0x11 (PE|ET), CR3 = CR4 = 0 (native) (stage 2 sets them),
@@ -128,10 +155,13 @@
 #define LAUNCH_BOOT_STACK_SIZE     0x00004000ull
 #define LAUNCH_PAGE_TABLES_GPA     0x00030000ull
 #define LAUNCH_PAGE_TABLES_MAX     16u          /* pages: [0x30000, 0x40000) */
+#define LAUNCH_AP_TRAMPOLINE_GPA   0x0000E000ull /* native: transition page table, then the SIPI page */
+#define LAUNCH_AP_TRAMPOLINE_SIZE  0x00002000ull
 #define LAUNCH_KERNEL_REGION_GPA   0x8000000000ull /* 512 GiB, outside guest RAM */
 #define LAUNCH_KERNEL_REGION_SIZE  0x04000000ull
 #define LAUNCH_KERNEL_VBASE        0xFFFFFFFF80000000ull
 #define LAUNCH_IDENTITY_MAP_LIMIT  0x40000000ull /* 1 GiB: one PD of 2 MiB pages */
+#define LAUNCH_KERNEL_POOL_MIN     0x00100000ull /* 1 MiB of the region left for pool and heap */
 
 /* Page-table entry flags the builder uses (stage 2 adds the C-bit on SNP). */
 #define LAUNCH_PTE_TABLE 0x003ull /* present | writable */
@@ -206,7 +236,19 @@ struct launch_info {
 		uint64_t size;
 	} fw_prevalidated[LAUNCH_FW_MAX_PREVALIDATED]; /* 0x100 */
 
-	uint8_t reserved[LAUNCH_INFO_SIZE - 0x180]; /* 0x180 zero; appended fields go here */
+	/*
+	 * Packed filesystem (format/igfs.h), see "What the builder lays out". Appended
+	 * (still version 1: a writer that did not know them left zeros = "no filesystem").
+	 * The core checks that the range is page aligned and lies in the populated part
+	 * of the kernel region after the image before it reads a byte of it.
+	 */
+	uint64_t fs_gpa;                /* 0x180 first byte of the IGFS image, 0 = none */
+	uint64_t fs_size;               /* 0x188 bytes (its image_size), a page multiple, 0 = none */
+
+	/* Appended (still version 1: zero = "no AP start-up pages", a one-CPU native boot). */
+	uint64_t ap_trampoline_gpa;     /* 0x190 native: LAUNCH_AP_TRAMPOLINE_SIZE bytes, 0 = none */
+
+	uint8_t reserved[LAUNCH_INFO_SIZE - 0x198]; /* 0x198 zero; appended fields go here */
 };
 
 _Static_assert(sizeof(struct launch_info) == LAUNCH_INFO_SIZE, "launch info is 512 bytes");
@@ -227,7 +269,12 @@ _Static_assert(offsetof(struct launch_info, vtom) == 0xB8, "");
 _Static_assert(offsetof(struct launch_info, fw_gpa) == 0xC0, "");
 _Static_assert(offsetof(struct launch_info, fw_kernel_hashes_size) == 0xF0, "");
 _Static_assert(offsetof(struct launch_info, fw_prevalidated) == 0x100, "");
-_Static_assert(offsetof(struct launch_info, reserved) == 0x180, "");
+_Static_assert(offsetof(struct launch_info, fs_gpa) == 0x180, "");
+_Static_assert(offsetof(struct launch_info, fs_size) == 0x188, "");
+_Static_assert(offsetof(struct launch_info, ap_trampoline_gpa) == 0x190, "");
+_Static_assert(offsetof(struct launch_info, reserved) == 0x198, "");
+_Static_assert(LAUNCH_AP_TRAMPOLINE_GPA + LAUNCH_AP_TRAMPOLINE_SIZE <= LAUNCH_STAGE2_BASE,
+	       "the AP pages lie below stage 2 (and below 1 MiB, as a SIPI vector needs)");
 
 /*
  * The SNP CPUID page (what the PSP validates), read by stage 2 for the C-bit

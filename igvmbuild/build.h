@@ -11,6 +11,7 @@
  *   build_ovmf.c      OVMF image -> placement and metadata (measure/ovmf.h parser)
  *   build_layout.c    guest-physical layout: kernel region, page tables, launch info
  *   build_vp.c        BSP initial context: SNP VMSA, native VP context
+ *   build_tdx.c       the TDX part: the TDVF launch from the firmware's TDX metadata
  *   build_image.c     the IGVM model: headers and directives in KVM's order
  *   cmd_build.c       command line, digest, JSON summary, atomic output
  *
@@ -42,6 +43,12 @@
 /* Compatibility-mask bits, as in the reference builder (svsm-reference §1.2). */
 #define BUILD_MASK_SNP    (1u << 0)
 #define BUILD_MASK_NATIVE (1u << 1)
+#define BUILD_MASK_TDX    (1u << 2)
+
+/* TDX guest policy (IGVM TdxPolicy): the bits that exist, and the default (QEMU's tdx-guest
+ * default attributes: SEPT #VE disabled, which Linux guests require). */
+#define BUILD_TDX_POLICY_KNOWN (TDX_POLICY_DEBUG_ALLOWED | TDX_POLICY_SEPT_VE_DISABLE | TDX_POLICY_MIGRATABLE)
+#define BUILD_TDX_POLICY_DEFAULT TDX_POLICY_SEPT_VE_DISABLE
 
 enum build_hv { BUILD_HV_QEMU = 0 };
 enum build_fw_placement { BUILD_FW_END_AT_4G = 0, BUILD_FW_NONE = 1 };
@@ -64,9 +71,10 @@ struct build_input {
 
 struct build_config {
 	char *template_path;
-	bool snp, native;
+	bool snp, native, tdx;
 	enum build_hv hypervisor;
 	uint64_t policy;
+	uint64_t tdx_policy;
 	uint64_t sev_features;
 	uint16_t serial_port;
 	uint16_t debug_exit_port; /* 0 = no isa-debug-exit device */
@@ -76,14 +84,15 @@ struct build_config {
 	enum build_fw_placement fw_placement;
 	enum build_measure_model model;
 
-	struct build_input kernel, stage2, firmware, vtpm_manifest;
+	struct build_input kernel, stage2, firmware, vtpm_manifest, filesystem;
 
 	bool id_block;
 	struct build_input id_key, author_key;
 	uint8_t family_id[16], image_id[16];
 	uint32_t id_version, id_svn;
 
-	struct build_origin policy_from, layout_from;
+	struct build_origin policy_from, tdx_policy_from, layout_from;
+	bool have_layout; /* <stage2> and <kernel-region> given (the SVSM platforms need them) */
 };
 
 void build_config_free(struct build_config *c);
@@ -162,6 +171,23 @@ struct ib_libversion build_elf_version(void);
 int build_elf_load(const char *path, const uint8_t *data, size_t len, struct build_elf *out);
 void build_elf_free(struct build_elf *e);
 
+/* ---- build_fs.c ----------------------------------------------------------- */
+
+/* The packed filesystem (format/igfs.h) from a directory tree or a cpio newc archive. */
+struct build_fs {
+	uint8_t *image; /* IGFS image, a page multiple */
+	size_t len;
+	uint32_t entries, dirs, files, symlinks;
+	uint64_t file_bytes;
+	bool archive;
+};
+
+/* A directory tree, walked without following symlinks. */
+int build_fs_pack_dir(const char *path, struct build_fs *out);
+/* A cpio newc archive (one or several concatenated, as Linux's initramfs takes them). */
+int build_fs_pack_cpio(const char *path, const uint8_t *data, size_t len, struct build_fs *out);
+void build_fs_free(struct build_fs *fs);
+
 #endif
 
 /* ---- build_ovmf.c --------------------------------------------------------- */
@@ -186,6 +212,8 @@ struct build_blobs {
 	size_t fw_len;
 	const uint8_t *vtpm; /* NULL: no vTPM configuration */
 	size_t vtpm_len;
+	const uint8_t *fs; /* NULL: no packed filesystem (format/igfs.h image, a page multiple) */
+	size_t fs_len;
 };
 
 /*
@@ -194,14 +222,29 @@ struct build_blobs {
  * information as written into the image. `idb` (may be NULL) adds an
  * SNP_ID_BLOCK directive. Borrowed buffers (elf, blobs) must outlive *f.
  */
+struct tdvf_image;
 int build_image_make(const struct build_config *cfg, const struct build_elf *elf, const struct build_blobs *b,
-		     const struct igvm_vhs_snp_id_block *idb, struct igvm_file *f, struct launch_info *li);
+		     const struct igvm_vhs_snp_id_block *idb, const struct tdvf_image *tdx, struct igvm_file *f,
+		     struct launch_info *li);
 
 /* The SNP VMSA / native context the image starts the BSP with (build_vp.c). */
 void build_vp_snp_vmsa(const struct build_config *cfg, const struct launch_info *li, struct igvm_sev_vmsa *v);
 void build_vp_native(const struct launch_info *li, struct igvm_native_vp_context_x64 *n);
 
 #define BUILD_VMSA_GPA 0xFFFFFFFFF000ull
+
+/* ---- build_tdx.c ---------------------------------------------------------- */
+
+/* Parses the firmware's TDX metadata (measure/tdvf.h); one line and an exit code on failure,
+ * its warnings as warnings. */
+int build_tdx_parse(const char *path, const uint8_t *fw, size_t len, struct tdvf_image *img);
+/* The TDX platform header and GUEST_POLICY (sets *oom when out of memory). */
+void build_tdx_platform(struct igvm_file *f, bool *oom);
+void build_tdx_policy(const struct build_config *cfg, struct igvm_file *f, bool *oom);
+/* The TDVF launch as PAGE_DATA directives for the TDX mask, in the metadata's order. */
+int build_tdx_pages(const struct tdvf_image *img, struct igvm_file *f);
+/* A TDX-only image: platform, policy, pages. */
+int build_tdx_image(const struct build_config *cfg, const struct tdvf_image *img, struct igvm_file *f);
 
 /* ---- build_idblock.c ------------------------------------------------------ */
 

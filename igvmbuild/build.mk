@@ -8,7 +8,11 @@ BASE_CFLAGS += $(BUILD_XML_CFLAGS)
 HOST_LIBS   += $(BUILD_XML_LIBS) $(BUILD_ELF_LIBS)
 
 # measure/ modules the builder calls (the same code igvmmeasure runs).
-IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c measure/snp_digest.c measure/ecdsa.c measure/id_block.c
+IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c measure/snp_digest.c measure/ecdsa.c measure/id_block.c \
+                       measure/tdx_mrtd.c measure/tdvf.c
+# The SVSM's reader of the packed filesystem (portable C): the builder checks its own output with it
+# and `inspect` lists a filesystem with it, so both see exactly what the SVSM will.
+IGVMBUILD_EXTRA_SRC += svsm/fs/igfs.c
 
 # The builder's modules without the verb (for unit tests and fuzzers).
 BUILD_LIB_SRC := $(filter-out igvmbuild/cmd_build.c,$(wildcard igvmbuild/build_*.c))
@@ -41,7 +45,7 @@ $(B)/san/tests/test_build_%: $(SAN_OBJ)/tests/unit/test_build_%.o $(call san_obj
 FUZZ_EXTRA_SRC += $(BUILD_LIB_SRC)
 
 # Installed templates. In the tree, qemu-snp.xml and qemu-native.xml name the build directory's SVSM
-# core and stage 2 (../build/...) and the firmware that `make` unpacks; installed, they name the
+# core and stage 2 (../build/...) and the firmware that `make` unpacks (qemu-tdx.xml the firmware only); installed, they name the
 # installed guest binaries in IGVMBUILD_GUESTDIR and the firmware IGVMBUILD_FIRMWARE (by default the
 # path of Debian's and Ubuntu's `ovmf` package; Debian 13's is SVSM-capable, Debian 12's is not:
 # give `--firmware` or install the pinned one with the installed firmware/fetch.sh). Nothing else in
@@ -59,7 +63,7 @@ INSTALL_TARGETS += install-templates
 install-templates:
 	$(INSTALL) -d $(DESTDIR)$(IGVMBUILD_DATADIR)/templates $(DESTDIR)$(IGVMBUILD_DATADIR)/firmware
 	$(INSTALL) -m 0644 templates/vtpm-default.xml templates/*.xsd $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/
-	for t in qemu-snp.xml qemu-native.xml; do \
+	for t in qemu-snp.xml qemu-native.xml qemu-tdx.xml; do \
 	  sed $(TEMPLATE_INSTALL_SED) templates/$$t > $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/$$t && \
 	  chmod 0644 $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/$$t || exit 1; \
 	  ! grep -n '\.\./build/' $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/$$t || exit 1; \
@@ -67,7 +71,7 @@ install-templates:
 	$(INSTALL) -m 0644 firmware/ovmf-svsm.pin firmware/README.md $(DESTDIR)$(IGVMBUILD_DATADIR)/firmware/
 	$(INSTALL) -m 0755 firmware/fetch.sh $(DESTDIR)$(IGVMBUILD_DATADIR)/firmware/fetch.sh
 uninstall-templates:
-	rm -f $(addprefix $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/,qemu-snp.xml qemu-native.xml \
+	rm -f $(addprefix $(DESTDIR)$(IGVMBUILD_DATADIR)/templates/,qemu-snp.xml qemu-native.xml qemu-tdx.xml \
 	  vtpm-default.xml igvmbuild-template.xsd vtpm-manifest.xsd)
 	rm -f $(addprefix $(DESTDIR)$(IGVMBUILD_DATADIR)/firmware/,ovmf-svsm.pin README.md fetch.sh)
 	-rmdir $(DESTDIR)$(IGVMBUILD_DATADIR)/templates $(DESTDIR)$(IGVMBUILD_DATADIR)/firmware \

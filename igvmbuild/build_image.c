@@ -4,9 +4,10 @@
  *
  * Layout (format/launch_info.h is the contract; this file implements it):
  *   stage 2 at cfg->stage2_base; launch information, SNP CPUID and secrets
- *   pages, parameter pages, vTPM blob, boot stack and the initial page tables
- *   at the fixed low GPAs; the kernel region holds the ELF image (segments at
- *   region base + (V - LAUNCH_KERNEL_VBASE), gaps and BSS as zero pages);
+ *   pages, parameter pages, vTPM blob, boot stack, the native AP start-up
+ *   pages and the initial page tables at the fixed low GPAs; the kernel region
+ *   holds the ELF image (segments at region base + (V - LAUNCH_KERNEL_VBASE),
+ *   gaps and BSS as zero pages) and, right after it, the packed filesystem if any;
  *   OVMF ends at 4 GiB; the SNP VMSA sits at 0xFFFFFFFFF000.
  *
  * Directive order (what QEMU/KVM need, svsm-reference §1.4, §2.3):
@@ -14,7 +15,9 @@
  *   parameters (VP count, environment info, memory map) and then their
  *   inserts, as QEMU frees an area at its insert; the ID block if any; every
  *   PAGE_DATA sorted by GPA; the native context; the SNP VMSA last, because
- *   KVM measures VMSAs at LAUNCH_FINISH after all pages.
+ *   KVM measures VMSAs at LAUNCH_FINISH after all pages. With TDX, its own
+ *   directives (build_tdx.c, for the TDX mask only) follow, in the TDVF
+ *   metadata's order: nothing of SNP's is measured after the VMSA.
  *
  * Every page the image describes is a 4 KiB directive; pages whose contents
  * are all zero carry no file data (QEMU/KVM measure them as NORMAL pages of
@@ -202,7 +205,8 @@ static struct igvm_header *add(struct igvm_file *f, uint32_t type, const void *b
 }
 
 int build_image_make(const struct build_config *cfg, const struct build_elf *elf, const struct build_blobs *b,
-		     const struct igvm_vhs_snp_id_block *idb, struct igvm_file *f, struct launch_info *li_out)
+		     const struct igvm_vhs_snp_id_block *idb, const struct tdvf_image *tdx, struct igvm_file *f,
+		     struct launch_info *li_out)
 {
 	const char *kpath = cfg->kernel.path;
 	const uint32_t all = (cfg->snp ? BUILD_MASK_SNP : 0) | (cfg->native ? BUILD_MASK_NATIVE : 0);
@@ -220,10 +224,20 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INVALID;
 	}
 	uint64_t image_size = elf->vaddr_end - vb;
-	uint64_t populated = image_size;
-	if (populated >= cfg->kernel_size) {
-		ib_err("%s: the kernel image (0x%llx bytes) leaves no page pool in the 0x%llx-byte kernel region", kpath,
-		       (unsigned long long)image_size, (unsigned long long)cfg->kernel_size);
+	/* The packed filesystem follows the image, page aligned (launch_info.h says why there). */
+	uint64_t fs_len = b->fs ? (b->fs_len + BUILD_PAGE - 1) / BUILD_PAGE * BUILD_PAGE : 0;
+	uint64_t populated = image_size + fs_len;
+	if (populated > cfg->kernel_size || cfg->kernel_size - populated < LAUNCH_KERNEL_POOL_MIN) {
+		if (b->fs)
+			ib_err("%s: the kernel image (0x%llx bytes) and the filesystem (0x%llx bytes) leave less than "
+			       "0x%llx bytes of the 0x%llx-byte kernel region for the page pool; make the kernel region "
+			       "larger (<kernel-region size>, --kernel-size)", cfg->filesystem.path,
+			       (unsigned long long)image_size, (unsigned long long)fs_len,
+			       (unsigned long long)LAUNCH_KERNEL_POOL_MIN, (unsigned long long)cfg->kernel_size);
+		else
+			ib_err("%s: the kernel image (0x%llx bytes) leaves less than 0x%llx bytes of the 0x%llx-byte "
+			       "kernel region for the page pool", kpath, (unsigned long long)image_size,
+			       (unsigned long long)LAUNCH_KERNEL_POOL_MIN, (unsigned long long)cfg->kernel_size);
 		return IB_EXIT_INVALID;
 	}
 	uint8_t *kimg = calloc(1, populated);
@@ -231,6 +245,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		return IB_EXIT_INTERNAL;
 	for (size_t i = 0; i < elf->count; i++)
 		memcpy(kimg + (elf->seg[i].vaddr - vb), elf->seg[i].data, elf->seg[i].filesz);
+	if (b->fs)
+		memcpy(kimg + image_size, b->fs, b->fs_len);
 
 	/* Page tables in the low launch area: stage 2 patches them in 32-bit mode, below 4 GiB.
 	 * The identity map covers the low launch pages, and the region too when it lies low. */
@@ -284,9 +300,15 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		li.cpuid_page_gpa = LAUNCH_CPUID_GPA;
 		li.secrets_page_gpa = LAUNCH_SECRETS_GPA;
 	}
+	if (cfg->native)
+		li.ap_trampoline_gpa = LAUNCH_AP_TRAMPOLINE_GPA;
 	if (b->vtpm) {
 		li.vtpm_config_gpa = LAUNCH_VTPM_CONFIG_GPA;
 		li.vtpm_config_size = b->vtpm_len;
+	}
+	if (b->fs) {
+		li.fs_gpa = cfg->kernel_base + image_size;
+		li.fs_size = fs_len;
 	}
 	if (b->fw) {
 		int r = build_ovmf_place(cfg->firmware.path, b->fw, b->fw_len, cfg, &li);
@@ -329,8 +351,14 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 	}
 	for (uint64_t o = 0; o < LAUNCH_BOOT_STACK_SIZE; o += BUILD_PAGE)
 		add_page(&ps, LAUNCH_BOOT_STACK_GPA + o, all, IGVM_PAGE_DATA_NORMAL, NULL, "boot stack");
+	/* Native only: SNP application processors start from VMSAs, not from a SIPI page. */
+	for (uint64_t o = 0; cfg->native && o < LAUNCH_AP_TRAMPOLINE_SIZE; o += BUILD_PAGE)
+		add_page(&ps, LAUNCH_AP_TRAMPOLINE_GPA + o, BUILD_MASK_NATIVE, IGVM_PAGE_DATA_NORMAL, NULL,
+			 "AP start-up pages");
 	add_blob(&ps, pt_gpa, all, ptp, (size_t)pt_count * BUILD_PAGE, "initial page tables");
-	add_blob(&ps, cfg->kernel_base, all, kimg, populated, "kernel region");
+	add_blob(&ps, cfg->kernel_base, all, kimg, image_size, "kernel region");
+	if (b->fs)
+		add_blob(&ps, li.fs_gpa, all, kimg + image_size, fs_len, "filesystem");
 	if (b->fw && cfg->snp)
 		/* OVMF is page data as is; the buffer is the caller's and a multiple of 4 KiB. Only
 		 * the SNP core launches it (at VMPL2): the native platform has no use for it. */
@@ -354,6 +382,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 							 .platform_version = 1 };
 		add(f, IGVM_VHT_SUPPORTED_PLATFORM, &p, NULL, 0, &oom);
 	}
+	if (tdx)
+		build_tdx_platform(f, &oom);
 	if (cfg->native) {
 		struct igvm_vhs_supported_platform p = { .compatibility_mask = BUILD_MASK_NATIVE,
 							 .platform_type = IGVM_PLATFORM_NATIVE,
@@ -364,6 +394,8 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		struct igvm_vhs_guest_policy gp = { .policy = cfg->policy, .compatibility_mask = BUILD_MASK_SNP };
 		add(f, IGVM_VHT_GUEST_POLICY, &gp, NULL, 0, &oom);
 	}
+	if (tdx)
+		build_tdx_policy(cfg, f, &oom);
 	struct igvm_vhs_required_memory rm = { .gpa = cfg->kernel_base,
 					       .compatibility_mask = all,
 					       .number_of_bytes = (uint32_t)cfg->kernel_size };
@@ -409,10 +441,13 @@ int build_image_make(const struct build_config *cfg, const struct build_elf *elf
 		struct igvm_vhs_vp_context vp = { .gpa = BUILD_VMSA_GPA, .compatibility_mask = BUILD_MASK_SNP };
 		add(f, IGVM_VHT_VP_CONTEXT, &vp, vm, BUILD_PAGE, &oom);
 	}
+	if (tdx && !oom && (rc = build_tdx_pages(tdx, f)))
+		goto out_quiet;
 	rc = oom ? IB_EXIT_INTERNAL : 0;
 out:
 	if (rc == IB_EXIT_INTERNAL)
 		ib_err("out of memory while laying out the image");
+out_quiet:
 	free(ps.p);
 	return rc;
 }

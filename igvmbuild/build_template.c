@@ -29,6 +29,7 @@ void build_config_free(struct build_config *c)
 	free(c->stage2.path);
 	free(c->firmware.path);
 	free(c->vtpm_manifest.path);
+	free(c->filesystem.path);
 	free(c->id_key.path);
 	free(c->author_key.path);
 	memset(c, 0, sizeof(*c));
@@ -125,7 +126,7 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 	xmlNodePtr n;
 
 	/* platforms (the schema guarantees 1..4 unique names) */
-	c->snp = c->native = false;
+	c->snp = c->native = c->tdx = false;
 	for (n = build_xml_child(build_xml_child(root, "platforms"), "platform"); n; n = build_xml_next(n, "platform")) {
 		_cleanup_free_ char *t = build_xml_text(n);
 		if (!t)
@@ -134,6 +135,8 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 			c->snp = true;
 		else if (!strcmp(t, "native"))
 			c->native = true;
+		else if (!strcmp(t, "tdx"))
+			c->tdx = true;
 	}
 	c->hypervisor = BUILD_HV_QEMU;
 
@@ -141,6 +144,11 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 		if ((r = num_text(tpath, n, UINT64_MAX, &c->policy)))
 			return r;
 		c->policy_from = (struct build_origin){ tpath, build_xml_line(n) };
+	}
+	if ((n = build_xml_child(root, "tdx-policy"))) {
+		if ((r = num_text(tpath, n, UINT64_MAX, &c->tdx_policy)))
+			return r;
+		c->tdx_policy_from = (struct build_origin){ tpath, build_xml_line(n) };
 	}
 	if ((n = build_xml_child(root, "sev-features"))) {
 		c->sev_features = BUILD_SEV_FEATURES_REQUIRED;
@@ -170,24 +178,31 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 		c->debug_exit_port = (uint16_t)port;
 	}
 
+	/* The layout of the SVSM platforms; a TDX-only template (the firmware alone) needs none. */
 	xmlNodePtr lay = build_xml_child(root, "layout");
-	c->layout_from = (struct build_origin){ tpath, build_xml_line(lay) };
-	if ((r = num_attr(tpath, build_xml_child(lay, "stage2"), "base", UINT64_MAX, &c->stage2_base)))
-		return r;
-	n = build_xml_child(lay, "kernel-region");
-	if ((r = num_attr(tpath, n, "base", UINT64_MAX, &c->kernel_base)) ||
-	    (r = num_attr(tpath, n, "size", UINT64_MAX, &c->kernel_size)))
+	c->layout_from = (struct build_origin){ tpath, build_xml_line(lay ? lay : root) };
+	xmlNodePtr s2 = lay ? build_xml_child(lay, "stage2") : NULL;
+	n = lay ? build_xml_child(lay, "kernel-region") : NULL;
+	if (!s2 != !n) {
+		ib_err("%s:%d: element <layout>: <stage2> and <kernel-region> go together", tpath,
+		       build_xml_line(lay));
+		return IB_EXIT_INVALID;
+	}
+	c->have_layout = s2 != NULL;
+	if (s2 && ((r = num_attr(tpath, s2, "base", UINT64_MAX, &c->stage2_base)) ||
+		   (r = num_attr(tpath, n, "base", UINT64_MAX, &c->kernel_base)) ||
+		   (r = num_attr(tpath, n, "size", UINT64_MAX, &c->kernel_size))))
 		return r;
 	c->fw_placement = BUILD_FW_END_AT_4G;
-	if ((n = build_xml_child(lay, "firmware"))) {
+	if (lay && (n = build_xml_child(lay, "firmware"))) {
 		_cleanup_free_ char *p = build_xml_attr(n, "placement");
 		if (p && !strcmp(p, "none"))
 			c->fw_placement = BUILD_FW_NONE;
 	}
 
 	xmlNodePtr in = build_xml_child(root, "inputs");
-	static const char *const names[] = { "kernel", "stage2", "firmware", "vtpm-manifest" };
-	struct build_input *slots[] = { &c->kernel, &c->stage2, &c->firmware, &c->vtpm_manifest };
+	static const char *const names[] = { "kernel", "stage2", "firmware", "vtpm-manifest", "filesystem" };
+	struct build_input *slots[] = { &c->kernel, &c->stage2, &c->firmware, &c->vtpm_manifest, &c->filesystem };
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if ((n = build_xml_child(in, names[i])) && (r = take_path(tpath, n, slots[i])))
 			return r;
@@ -238,6 +253,7 @@ static int read_tree(const char *tpath, xmlNodePtr root, struct build_config *c)
 static void set_defaults(struct build_config *c)
 {
 	c->policy = 0x30000;
+	c->tdx_policy = BUILD_TDX_POLICY_DEFAULT;
 	c->sev_features = BUILD_SEV_FEATURES_DEFAULT;
 	c->serial_port = 0;
 	c->id_version = 1;
@@ -295,8 +311,44 @@ int build_config_check(const struct build_config *c)
 	char w[512];
 	origin_str(w, sizeof(w), c->layout_from);
 
+	if (!c->snp && !c->native && !c->tdx) {
+		ib_err("%s: no platform selected (snp, native, tdx)", w);
+		return IB_EXIT_INVALID;
+	}
+	if (c->tdx) {
+		char pw[512];
+		origin_str(pw, sizeof(pw), c->tdx_policy_from);
+		if (c->tdx_policy & ~BUILD_TDX_POLICY_KNOWN) {
+			ib_err("%s: TDX guest policy 0x%llx: bits 63..3 are reserved and must be zero (0 debug, "
+			       "1 SEPT #VE disabled, 2 migratable)", pw, (unsigned long long)c->tdx_policy);
+			return IB_EXIT_INVALID;
+		}
+		if (!c->firmware.path) {
+			ib_err("%s: the tdx platform is the firmware alone (no SVSM on TDX): give a TDVF firmware "
+			       "(<inputs><firmware> or --firmware)", w);
+			return IB_EXIT_USAGE;
+		}
+	}
 	if (!c->snp && !c->native) {
-		ib_err("%s: no platform selected (snp, native)", w);
+		/* TDX only: nothing of the SVSM's. */
+		static const char *const what[] = { "a kernel", "a stage 2", "a vTPM manifest" };
+		const struct build_input *in[] = { &c->kernel, &c->stage2, &c->vtpm_manifest };
+		for (size_t i = 0; i < ARRAY_SIZE(in); i++)
+			if (in[i]->path) {
+				char iw[512];
+				origin_str(iw, sizeof(iw), in[i]->from);
+				ib_err("%s: %s is given, but only the SVSM platforms (snp, native) use it: a tdx-only "
+				       "image is the firmware alone", iw, what[i]);
+				return IB_EXIT_USAGE;
+			}
+		if (c->id_block) {
+			ib_err("%s: an ID block needs the snp platform", w);
+			return IB_EXIT_INVALID;
+		}
+		return 0;
+	}
+	if (!c->have_layout) {
+		ib_err("%s: the snp and native platforms need <layout> with <stage2> and <kernel-region>", w);
 		return IB_EXIT_INVALID;
 	}
 	if (c->snp) {

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_build.c — `igvmbuild build`: template + inputs -> one IGVM file and its
- * SNP launch digest. See igvmbuild(1) (BUILD) and igvmbuild-template(5).
+ * cmd_build.c — `igvmbuild build`: template + inputs -> one IGVM file, its
+ * SNP launch digest and its TDX MRTD. See igvmbuild(1) (BUILD) and
+ * igvmbuild-template(5).
  *
  * Order of work, chosen so that a failure leaves nothing behind:
  *   1. template, then command-line overrides, then cross-field checks;
  *   2. read every input whole (size-capped) and SHA-256 it for the summary;
  *   3. lay out and serialise in memory; re-parse the bytes with the strict
- *      reader and compute the digest with measure/'s code from those bytes,
- *      exactly as igvmmeasure would from the file;
+ *      reader and compute the digest (and the MRTD) with measure/'s code from
+ *      those bytes, exactly as igvmmeasure would from the file; the MRTD must
+ *      equal that of a direct launch of the firmware (build_tdx.c says why);
  *   4. with an ID key: sign the digest and build again with the ID block
  *      (it is not measured, so the digest must not change: checked);
  *   5. only then write the output (and --reference-values) atomically.
@@ -28,9 +30,11 @@
 #include "../common/emit.h"
 #include "../common/fileio.h"
 #include "../common/status.h"
+#include "../format/igfs.h"
 #include "../format/launch_info.h"
 #include "../measure/id_block.h"
 #include "../measure/igvm_digest.h"
+#include "../measure/tdvf.h"
 #include "cmds.h"
 
 #ifndef IGVMBUILD_DATADIR
@@ -52,8 +56,11 @@ static void usage(FILE *o)
 		"      --no-firmware          no firmware\n"
 		"      --vtpm-manifest FILE   vTPM manifest (igvm-vtpm-manifest(5))\n"
 		"      --no-vtpm              no vTPM configuration\n"
-		"      --platform LIST        comma-separated: snp, native\n"
+		"      --filesystem PATH      directory tree or cpio newc archive packed for the SVSM\n"
+		"      --no-filesystem        no packed filesystem\n"
+		"      --platform LIST        comma-separated: snp, native, tdx\n"
 		"      --policy N             SNP guest policy\n"
+		"      --tdx-policy N         TDX guest policy (bit 0 debug, 1 SEPT #VE disabled, 2 migratable)\n"
 		"      --sev-features LIST    comma-separated SEV features (replaces the template's)\n"
 		"      --serial-port N        debug serial port, 0 = none\n"
 		"      --kernel-base N, --kernel-size N   kernel region\n"
@@ -68,7 +75,7 @@ static void usage(FILE *o)
 enum {
 	OPT_KERNEL = 256, OPT_STAGE2, OPT_FIRMWARE, OPT_NO_FIRMWARE, OPT_VTPM, OPT_NO_VTPM, OPT_PLATFORM,
 	OPT_POLICY, OPT_SEV_FEATURES, OPT_SERIAL, OPT_KBASE, OPT_KSIZE, OPT_ID_KEY, OPT_AUTHOR_KEY,
-	OPT_FAMILY_ID, OPT_IMAGE_ID, OPT_ID_VERSION, OPT_SVN, OPT_JSON, OPT_REFVALS,
+	OPT_FAMILY_ID, OPT_IMAGE_ID, OPT_ID_VERSION, OPT_SVN, OPT_JSON, OPT_REFVALS, OPT_FS, OPT_NO_FS, OPT_TDX_POLICY,
 };
 
 static const struct option longopts[] = {
@@ -80,8 +87,11 @@ static const struct option longopts[] = {
 	{ "no-firmware", no_argument, NULL, OPT_NO_FIRMWARE },
 	{ "vtpm-manifest", required_argument, NULL, OPT_VTPM },
 	{ "no-vtpm", no_argument, NULL, OPT_NO_VTPM },
+	{ "filesystem", required_argument, NULL, OPT_FS },
+	{ "no-filesystem", no_argument, NULL, OPT_NO_FS },
 	{ "platform", required_argument, NULL, OPT_PLATFORM },
 	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "tdx-policy", required_argument, NULL, OPT_TDX_POLICY },
 	{ "sev-features", required_argument, NULL, OPT_SEV_FEATURES },
 	{ "serial-port", required_argument, NULL, OPT_SERIAL },
 	{ "kernel-base", required_argument, NULL, OPT_KBASE },
@@ -101,9 +111,9 @@ static const struct option longopts[] = {
 /* Command-line values, applied over the template once it is loaded. */
 struct overrides {
 	const char *tmpl, *output, *refvals;
-	const char *kernel, *stage2, *firmware, *vtpm, *id_key, *author_key;
-	bool no_firmware, no_vtpm, json;
-	const char *platform, *policy, *sev_features, *serial, *kbase, *ksize;
+	const char *kernel, *stage2, *firmware, *vtpm, *fs, *id_key, *author_key;
+	bool no_firmware, no_vtpm, no_fs, json;
+	const char *platform, *policy, *tdx_policy, *sev_features, *serial, *kbase, *ksize;
 	const char *family_id, *image_id, *id_version, *svn;
 };
 
@@ -121,7 +131,7 @@ static int apply_list(const char *list, const char *what, struct build_config *c
 	if (!dup)
 		return IB_EXIT_INTERNAL;
 	if (platforms)
-		c->snp = c->native = false;
+		c->snp = c->native = c->tdx = false;
 	else
 		c->sev_features = BUILD_SEV_FEATURES_REQUIRED;
 	char *save = NULL;
@@ -131,6 +141,8 @@ static int apply_list(const char *list, const char *what, struct build_config *c
 			c->snp = true;
 		else if (platforms && !strcmp(t, "native"))
 			c->native = true;
+		else if (platforms && !strcmp(t, "tdx"))
+			c->tdx = true;
 		else if (!platforms && !build_sev_feature_bit(t, &bit))
 			c->sev_features |= bit;
 		else {
@@ -148,7 +160,8 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 	if ((o->kernel && (r = set_input(&c->kernel, o->kernel))) ||
 	    (o->stage2 && (r = set_input(&c->stage2, o->stage2))) ||
 	    (o->firmware && (r = set_input(&c->firmware, o->firmware))) ||
-	    (o->vtpm && (r = set_input(&c->vtpm_manifest, o->vtpm))))
+	    (o->vtpm && (r = set_input(&c->vtpm_manifest, o->vtpm))) ||
+	    (o->fs && (r = set_input(&c->filesystem, o->fs))))
 		return r;
 	if (o->firmware)
 		c->fw_placement = BUILD_FW_END_AT_4G;
@@ -165,6 +178,10 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 		free(c->vtpm_manifest.path);
 		c->vtpm_manifest.path = NULL;
 	}
+	if (o->no_fs) {
+		free(c->filesystem.path);
+		c->filesystem.path = NULL;
+	}
 	if (o->platform && (r = apply_list(o->platform, "--platform", c, true)))
 		return r;
 	if (o->sev_features && (r = apply_list(o->sev_features, "--sev-features", c, false)))
@@ -173,6 +190,11 @@ static int apply_overrides(const struct overrides *o, struct build_config *c)
 		if (build_parse_u64(o->policy, UINT64_MAX, &c->policy, NULL, 0, "--policy"))
 			return IB_EXIT_USAGE;
 		c->policy_from = (struct build_origin){ NULL, 0 };
+	}
+	if (o->tdx_policy) {
+		if (build_parse_u64(o->tdx_policy, UINT64_MAX, &c->tdx_policy, NULL, 0, "--tdx-policy"))
+			return IB_EXIT_USAGE;
+		c->tdx_policy_from = (struct build_origin){ NULL, 0 };
 	}
 	if (o->serial) {
 		if (build_parse_u64(o->serial, 0xFFFF, &v, NULL, 0, "--serial-port"))
@@ -248,6 +270,26 @@ static int load_input(const struct build_input *in, const char *what, uint64_t m
 	return 0;
 }
 
+/*
+ * The packed filesystem: a directory is walked; anything else is read whole (as
+ * every input, size-capped and hashed for the summary) and must be a cpio newc archive.
+ */
+static int load_filesystem(const struct build_input *in, struct loaded *l, struct build_fs *fs)
+{
+	struct stat st;
+	char where[600] = "";
+	if (in->from.file)
+		snprintf(where, sizeof(where), " (named at %s:%d)", in->from.file, in->from.line);
+	if (stat(in->path, &st) < 0) {
+		ib_err("%s: cannot read the filesystem: %s%s", in->path, strerror(errno), where);
+		return IB_EXIT_IO;
+	}
+	if (S_ISDIR(st.st_mode))
+		return build_fs_pack_dir(in->path, fs);
+	int r = load_input(in, "filesystem archive", IGFS_MAX_IMAGE, l);
+	return r ? r : build_fs_pack_cpio(in->path, l->data, l->len, fs);
+}
+
 /* ---- digest ------------------------------------------------------------------ */
 
 struct kvm_ctx {
@@ -273,9 +315,42 @@ static void kvm_report(void *ctx, const struct igvm_kvm_finding *f)
 	ib_err("%s: offset 0x%llx: %s: %s", k->out, (unsigned long long)f->offset, f->rule, f->detail);
 }
 
-/* Serialises f, re-parses it strictly and (for SNP) measures it from the bytes. */
+/*
+ * The MRTD of the image's TDX part, from the parsed bytes as igvmmeasure -p tdx
+ * computes it, checked against the direct launch of the same firmware in KVM's
+ * (single-pass) order: the TDX directives are that launch (build_tdx.c).
+ */
+static int tdx_mrtd(const char *out, const struct igvm_file *pf, const struct ib_buf *bytes,
+		    const struct tdvf_image *tdvf, uint8_t mrtd[48])
+{
+	struct igvm_digest_source src = { .fd = -1, .mem = bytes->p, .mem_len = bytes->len };
+	struct igvm_digest_opts o = { .platform = IGVM_DIGEST_TDX };
+	struct igvm_digest_result res;
+	struct igvm_digest_error e;
+	memset(&e, 0, sizeof(e));
+	int rc = igvm_digest_compute(pf, &src, &o, &res, &e);
+	igvm_digest_result_free(&res);
+	if (rc) {
+		ib_err("%s: internal error: measuring the TDX part failed: %s: %s", out, e.rule ? e.rule : "error",
+		       e.detail);
+		return rc;
+	}
+	uint8_t direct[TDX_MRTD_LEN];
+	if (tdvf_mrtd(tdvf, TDVF_ORDER_SINGLE_PASS, NULL, NULL, direct)) {
+		ib_err("%s: internal error: the hash library failed", out);
+		return IB_EXIT_INTERNAL;
+	}
+	if (memcmp(direct, res.digest, TDX_MRTD_LEN)) {
+		ib_err("%s: internal error: the TDX part's MRTD differs from the firmware's direct launch", out);
+		return IB_EXIT_INTERNAL;
+	}
+	memcpy(mrtd, res.digest, TDX_MRTD_LEN);
+	return 0;
+}
+
+/* Serialises f, re-parses it strictly and measures it from the bytes (SNP digest, TDX MRTD). */
 static int finish_file(const struct build_config *cfg, const char *out, struct igvm_file *f, struct ib_buf *bytes,
-		       uint8_t digest[48])
+		       const struct tdvf_image *tdvf, uint8_t digest[48], uint8_t mrtd[48])
 {
 	struct igvm_diag d;
 	if (igvm_write(f, bytes, &d)) {
@@ -313,6 +388,8 @@ static int finish_file(const struct build_config *cfg, const char *out, struct i
 			}
 		}
 	}
+	if (!rc && tdvf)
+		rc = tdx_mrtd(out, &pf, bytes, tdvf, mrtd);
 	igvm_file_free(&pf);
 	return rc;
 }
@@ -337,12 +414,16 @@ static void emit_input(struct emit *e, const char *key, const struct build_input
 struct summary {
 	const struct build_config *cfg;
 	const char *output;
-	const struct launch_info *li;
+	const struct launch_info *li; /* NULL: no SVSM platform */
 	const uint8_t *digest;
+	const uint8_t *mrtd;             /* NULL: no TDX platform */
+	const struct tdvf_image *tdvf;
 	const struct ib_buf *bytes;
 	const struct loaded *tmpl, *kernel, *stage2, *fw, *manifest;
 	const uint8_t *vtpm_sha256; /* of the compiled blob, or NULL */
 	const uint8_t *id_key_digest, *author_key_digest;
+	const struct loaded *fs_archive; /* present only for an archive */
+	const struct build_fs *fs;       /* NULL: no filesystem */
 };
 
 static int emit_summary(struct emit *e, const struct summary *s)
@@ -356,10 +437,18 @@ static int emit_summary(struct emit *e, const struct summary *s)
 		emit_null(e, "snp_launch_digest");
 	}
 	emit_str(e, "measurement_model", "qemu-kvm");
-	const char *plats[2];
+	if (s->mrtd) {
+		ib_hex(s->mrtd, 48, hex);
+		emit_str(e, "tdx_mrtd", hex);
+	} else {
+		emit_null(e, "tdx_mrtd");
+	}
+	const char *plats[3];
 	size_t np = 0;
 	if (c->snp)
 		plats[np++] = "snp";
+	if (c->tdx)
+		plats[np++] = "tdx";
 	if (c->native)
 		plats[np++] = "native";
 	emit_flags(e, "platforms", plats, np);
@@ -374,7 +463,24 @@ static int emit_summary(struct emit *e, const struct summary *s)
 		emit_flags(e, "sev_feature_names", names, nf);
 	}
 
+	if (c->tdx) {
+		emit_hex(e, "tdx_policy", c->tdx_policy, 0);
+		static const char *const bit_names[] = { "debug", "sept-ve-disable", "migratable" };
+		const char *names[3];
+		size_t nb = 0;
+		for (unsigned b = 0; b < 3; b++)
+			if (c->tdx_policy & (1ull << b))
+				names[nb++] = bit_names[b];
+		emit_flags(e, "tdx_policy_names", names, nb);
+		/* The crate's model, equal to KVM's single-pass direct launch of the firmware. */
+		emit_str(e, "tdx_measurement_model", "igvm-crate");
+		emit_u64(e, "tdx_pages_added", s->tdvf->pages_added);
+		emit_u64(e, "tdx_pages_measured", s->tdvf->pages_extended);
+	}
+
 	const struct launch_info *li = s->li;
+	if (!li)
+		goto inputs;
 	emit_begin_object(e, "layout");
 	emit_hex(e, "stage2_gpa", li->stage2_gpa, 0);
 	emit_hex(e, "stage2_size", li->stage2_size, 0);
@@ -387,6 +493,7 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_hex(e, "vtpm_config_size", li->vtpm_config_size, 0);
 	emit_hex(e, "boot_stack_gpa", li->boot_stack_gpa, 0);
 	emit_hex(e, "boot_stack_size", li->boot_stack_size, 0);
+	emit_hex(e, "ap_trampoline_gpa", li->ap_trampoline_gpa, 0);
 	emit_hex(e, "kernel_region_gpa", li->kernel_region_gpa, 0);
 	emit_hex(e, "kernel_region_size", li->kernel_region_size, 0);
 	emit_hex(e, "kernel_populated_size", li->kernel_populated_size, 0);
@@ -394,12 +501,15 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_hex(e, "kernel_entry", li->kernel_entry, 0);
 	emit_hex(e, "page_table_gpa", li->page_table_gpa, 0);
 	emit_u64(e, "page_table_count", li->page_table_count);
+	emit_hex(e, "filesystem_gpa", li->fs_gpa, 0);
+	emit_hex(e, "filesystem_size", li->fs_size, 0);
 	emit_hex(e, "firmware_gpa", li->fw_gpa, 0);
 	emit_hex(e, "firmware_size", li->fw_size, 0);
 	if (c->snp)
 		emit_hex(e, "vmsa_gpa", BUILD_VMSA_GPA, 0);
 	emit_end_object(e);
 
+inputs:
 	emit_begin_object(e, "inputs");
 	struct build_input t = { .path = c->template_path };
 	emit_input(e, "template", &t, s->tmpl);
@@ -407,7 +517,34 @@ static int emit_summary(struct emit *e, const struct summary *s)
 	emit_input(e, "stage2", &c->stage2, s->stage2);
 	emit_input(e, "firmware", &c->firmware, s->fw);
 	emit_input(e, "vtpm_manifest", &c->vtpm_manifest, s->manifest);
+	if (s->fs && s->fs->archive) {
+		emit_input(e, "filesystem", &c->filesystem, s->fs_archive);
+	} else if (s->fs) {
+		/* A directory has no one file to hash: the packed image's digest below stands for it. */
+		emit_begin_object(e, "filesystem");
+		emit_str(e, "path", c->filesystem.path);
+		emit_str(e, "type", "directory");
+		emit_end_object(e);
+	} else {
+		emit_null(e, "filesystem");
+	}
 	emit_end_object(e);
+	if (s->fs) {
+		uint8_t fsha[IB_SHA256_LEN];
+		char fh[2 * IB_SHA256_LEN + 1];
+		if (ib_sha256(s->fs->image, s->fs->len, fsha))
+			return -EIO;
+		ib_hex(fsha, IB_SHA256_LEN, fh);
+		emit_begin_object(e, "filesystem");
+		emit_u64(e, "entries", s->fs->entries);
+		emit_u64(e, "directories", s->fs->dirs);
+		emit_u64(e, "files", s->fs->files);
+		emit_u64(e, "symlinks", s->fs->symlinks);
+		emit_u64(e, "file_bytes", s->fs->file_bytes);
+		emit_u64(e, "image_size", s->fs->len);
+		emit_str(e, "image_sha256", fh);
+		emit_end_object(e);
+	}
 	if (s->vtpm_sha256) {
 		char h[2 * IB_SHA256_LEN + 1];
 		ib_hex(s->vtpm_sha256, IB_SHA256_LEN, h);
@@ -498,8 +635,11 @@ int cmd_build(int argc, char **argv)
 		case OPT_NO_FIRMWARE: o.no_firmware = true; break;
 		case OPT_VTPM: o.vtpm = optarg; break;
 		case OPT_NO_VTPM: o.no_vtpm = true; break;
+		case OPT_FS: o.fs = optarg; break;
+		case OPT_NO_FS: o.no_fs = true; break;
 		case OPT_PLATFORM: o.platform = optarg; break;
 		case OPT_POLICY: o.policy = optarg; break;
+		case OPT_TDX_POLICY: o.tdx_policy = optarg; break;
 		case OPT_SEV_FEATURES: o.sev_features = optarg; break;
 		case OPT_SERIAL: o.serial = optarg; break;
 		case OPT_KBASE: o.kbase = optarg; break;
@@ -537,6 +677,10 @@ int cmd_build(int argc, char **argv)
 		ib_err("build: --vtpm-manifest and --no-vtpm exclude each other");
 		return IB_EXIT_USAGE;
 	}
+	if (o.no_fs && o.fs) {
+		ib_err("build: --filesystem and --no-filesystem exclude each other");
+		return IB_EXIT_USAGE;
+	}
 
 	_cleanup_free_ char *tmpl_default = NULL;
 	if (!o.tmpl) {
@@ -548,14 +692,17 @@ int cmd_build(int argc, char **argv)
 	struct build_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
 	struct build_elf elf = { 0 };
-	struct loaded lt = { 0 }, lk = { 0 }, ls = { 0 }, lf = { 0 }, lm = { 0 };
+	struct loaded lt = { 0 }, lk = { 0 }, ls = { 0 }, lf = { 0 }, lm = { 0 }, lfs = { 0 };
+	struct build_fs fsimg = { 0 };
 	uint8_t *vtpm = NULL;
 	size_t vtpm_len = 0;
 	struct igvm_file f1, f2;
 	struct ib_buf bytes1 = IB_BUF_INIT, bytes2 = IB_BUF_INIT;
 	bool f1_init = false, f2_init = false;
 	struct launch_info li;
-	uint8_t digest[48] = { 0 }, idk_digest[48] = { 0 }, authk_digest[48] = { 0 };
+	struct tdvf_image tdvf;
+	bool tdvf_init = false;
+	uint8_t digest[48] = { 0 }, mrtd[48] = { 0 }, idk_digest[48] = { 0 }, authk_digest[48] = { 0 };
 	uint8_t vtpm_sha[IB_SHA256_LEN];
 	int r;
 
@@ -567,11 +714,17 @@ int cmd_build(int argc, char **argv)
 	if ((r = apply_overrides(&o, &cfg)) || (r = build_config_check(&cfg)))
 		goto out;
 
-	if ((r = load_input(&cfg.kernel, "kernel ELF", BUILD_MAX_ELF, &lk)) ||
-	    (r = load_input(&cfg.stage2, "stage 2", BUILD_MAX_STAGE2, &ls)))
+	bool svsm = cfg.snp || cfg.native; /* the platforms that carry the SVSM */
+	if (svsm && ((r = load_input(&cfg.kernel, "kernel ELF", BUILD_MAX_ELF, &lk)) ||
+		     (r = load_input(&cfg.stage2, "stage 2", BUILD_MAX_STAGE2, &ls))))
 		goto out;
 	if (cfg.firmware.path && (r = load_input(&cfg.firmware, "firmware", BUILD_MAX_FW, &lf)))
 		goto out;
+	if (cfg.tdx) {
+		if ((r = build_tdx_parse(cfg.firmware.path, lf.data, lf.len, &tdvf)))
+			goto out;
+		tdvf_init = true;
+	}
 	if (cfg.vtpm_manifest.path) {
 		if ((r = load_input(&cfg.vtpm_manifest, "vTPM manifest", BUILD_MAX_XML, &lm)))
 			goto out;
@@ -582,17 +735,20 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((r = build_elf_load(cfg.kernel.path, lk.data, lk.len, &elf)))
+	if (svsm && cfg.filesystem.path && (r = load_filesystem(&cfg.filesystem, &lfs, &fsimg)))
+		goto out;
+	if (svsm && (r = build_elf_load(cfg.kernel.path, lk.data, lk.len, &elf)))
 		goto out;
 
-	struct build_blobs blobs = { ls.data, ls.len, lf.present ? lf.data : NULL, lf.len, vtpm, vtpm_len };
-	bool native_only = cfg.native && !cfg.snp;
+	/* The SVSM platforms place the firmware at the top of 4 GiB for SNP; TDX reads its metadata. */
+	const uint8_t *svsm_fw = lf.present && cfg.fw_placement == BUILD_FW_END_AT_4G && svsm ? lf.data : NULL;
+	struct build_blobs blobs = { ls.data, ls.len, svsm_fw, lf.len, vtpm, vtpm_len, fsimg.image, fsimg.len };
+	const struct tdvf_image *tdx = tdvf_init ? &tdvf : NULL;
 	uint32_t fv = cfg.native ? 2 : 1;
 	igvm_file_init(&f1, fv, IGVM_ARCH_X64);
 	f1_init = true;
-	if ((r = build_image_make(&cfg, &elf, &blobs, NULL, &f1, &li)))
-		goto out;
-	if ((r = finish_file(&cfg, o.output, &f1, &bytes1, digest)))
+	r = svsm ? build_image_make(&cfg, &elf, &blobs, NULL, tdx, &f1, &li) : build_tdx_image(&cfg, tdx, &f1);
+	if (r || (r = finish_file(&cfg, o.output, &f1, &bytes1, tdx, digest, mrtd)))
 		goto out;
 	struct ib_buf *final = &bytes1;
 
@@ -603,8 +759,9 @@ int cmd_build(int argc, char **argv)
 			goto out;
 		igvm_file_init(&f2, fv, IGVM_ARCH_X64);
 		f2_init = true;
-		if ((r = build_image_make(&cfg, &elf, &blobs, &idb, &f2, &li)) ||
-		    (r = finish_file(&cfg, o.output, &f2, &bytes2, d2)))
+		uint8_t m2[48];
+		if ((r = build_image_make(&cfg, &elf, &blobs, &idb, tdx, &f2, &li)) ||
+		    (r = finish_file(&cfg, o.output, &f2, &bytes2, tdx, d2, m2)))
 			goto out;
 		if (memcmp(d2, digest, 48)) {
 			ib_err("%s: internal error: adding the ID block changed the launch digest", o.output);
@@ -614,8 +771,10 @@ int cmd_build(int argc, char **argv)
 		final = &bytes2;
 	}
 
-	struct summary s = { &cfg, o.output, &li, native_only ? NULL : digest, final, &lt, &lk, &ls, &lf, &lm,
-			     vtpm ? vtpm_sha : NULL, cfg.id_block ? idk_digest : NULL, authk_digest };
+	struct summary s = { &cfg, o.output, svsm ? &li : NULL, cfg.snp ? digest : NULL, tdx ? mrtd : NULL, tdx,
+			     final, &lt, &lk, &ls, &lf, &lm, vtpm ? vtpm_sha : NULL,
+			     cfg.id_block ? idk_digest : NULL, authk_digest, &lfs,
+			     svsm && cfg.filesystem.path ? &fsimg : NULL };
 
 	r = ib_write_file_atomic(o.output, final->p, final->len, 0644);
 	if (r) {
@@ -636,15 +795,18 @@ int cmd_build(int argc, char **argv)
 			r = emit_finish(e);
 		emit_free(e);
 		r = r ? IB_EXIT_IO : 0;
-	} else if (native_only) {
-		printf("%s: no SNP platform, no launch digest\n", o.output);
 	} else {
 		char hex[97];
-		ib_hex(digest, 48, hex);
-		for (char *p = hex; *p; p++)
-			if (*p >= 'a' && *p <= 'f')
-				*p = (char)(*p - 'a' + 'A');
-		printf("SNP launch digest: %s\n", hex);
+		if (cfg.snp) {
+			ib_hex_upper(digest, 48, hex);
+			printf("SNP launch digest: %s\n", hex);
+		}
+		if (tdx) {
+			ib_hex_upper(mrtd, 48, hex);
+			printf("TDX MRTD: %s\n", hex);
+		}
+		if (!cfg.snp && !tdx)
+			printf("%s: no SNP platform, no launch digest\n", o.output);
 	}
 out:
 	if (f1_init)
@@ -654,6 +816,8 @@ out:
 	ib_buf_free(&bytes1);
 	ib_buf_free(&bytes2);
 	build_elf_free(&elf);
+	if (tdvf_init)
+		tdvf_image_free(&tdvf);
 	build_config_free(&cfg);
 	free(vtpm);
 	free(lt.data);
@@ -661,5 +825,7 @@ out:
 	free(ls.data);
 	free(lf.data);
 	free(lm.data);
+	free(lfs.data);
+	build_fs_free(&fsimg);
 	return r;
 }

@@ -27,6 +27,8 @@
 #include "../common/status.h"
 #include "../format/igvm.h"
 #include "../format/igvm_describe.h"
+#include "../format/launch_info.h"
+#include "../svsm/fs/igfs.h"
 #include "cmds.h"
 #include "../measure/kvm_vmsa.h"
 
@@ -474,6 +476,78 @@ static void emit_vp_context(struct inspect *c, const struct igvm_header *h)
 	}
 }
 
+/* ---- TDX ------------------------------------------------------------------------------ */
+
+/* The TDX platform whose mask a page header's mask includes, or NULL. */
+static const struct igvm_header *tdx_platform(const struct igvm_file *f, uint32_t mask)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const struct igvm_header *h = &f->hdr[i];
+		if (h->section != IGVM_SECTION_PLATFORM)
+			break;
+		if (h->known && h->type == IGVM_VHT_SUPPORTED_PLATFORM && h->body.platform.platform_type == IGVM_PLATFORM_TDX &&
+		    (h->body.platform.compatibility_mask & mask))
+			return h;
+	}
+	return NULL;
+}
+
+/* The VP context a TDX platform's reset page holds (igvm_describe.h), or NULL; *page_out gets the page. */
+static const struct igvm_layout *tdx_reset_context(const struct inspect *c, uint32_t mask, const uint8_t **page_out)
+{
+	for (size_t i = 0; i < c->f->count; i++) {
+		const struct igvm_header *h = &c->f->hdr[i];
+		if (!h->known || h->type != IGVM_VHT_PAGE_DATA || h->body.page.gpa != IGVM_TDX_RESET_PAGE_GPA ||
+		    !(h->body.page.compatibility_mask & mask) || (h->body.page.flags & IGVM_PAGE_FLAG_SHARED))
+			continue;
+		const struct igvm_layout *l = igvm_tdx_reset_context(h->data, h->data_len);
+		if (l) {
+			*page_out = h->data;
+			return l;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A TDX platform header: what shared_gpa_boundary means for a TD (the shared
+ * bit is the top GPA bit, 47 or 51), whether it asks for TD partitioning, and
+ * where the vCPUs start.
+ */
+static void emit_tdx_platform(struct inspect *c, const struct igvm_vhs_supported_platform *p)
+{
+	struct emit *e = c->e;
+	uint64_t b = p->shared_gpa_boundary;
+	if (b == 1ull << 47 || b == 1ull << 51)
+		emit_u64(e, "tdx_gpaw", b == 1ull << 47 ? 48 : 52);
+	emit_str(e, "tdx_shared_gpa", b == 0 ? "none given (0)"
+				   : b == 1ull << 47 ? "GPA bit 47 (GPAW 48)"
+				   : b == 1ull << 51 ? "GPA bit 51 (GPAW 52)"
+						     : "not a TDX shared bit (expected 0, 1 << 47 or 1 << 51)");
+	emit_bool(e, "tdx_td_partitioning", p->highest_vtl == 2);
+	const uint8_t *page = NULL;
+	const struct igvm_layout *l = tdx_reset_context(c, p->compatibility_mask, &page);
+	if (l)
+		emit_strf(e, "tdx_vp_context", "%s in the reset page, entry 0x%llx", l->name,
+			  (unsigned long long)igvm_tdx_context_rip(l, page));
+	else
+		emit_str(e, "tdx_vp_context", "architectural: the TDX module's initial state at 0xFFFFFFF0");
+	emit_str(e, "measurement", "MRTD (igvmmeasure -p tdx FILE measure)");
+}
+
+/* A PAGE_DATA that is the reset page of a TDX platform and holds a known VP context. */
+static void emit_tdx_page(struct inspect *c, const struct igvm_header *h)
+{
+	static const char *const always[] = { "initial_rip", "rip", "rsp", "cr0", "cr3", "cr4", "code_selector" };
+	if (h->body.page.gpa != IGVM_TDX_RESET_PAGE_GPA || !tdx_platform(c->f, h->body.page.compatibility_mask))
+		return;
+	const struct igvm_layout *l = igvm_tdx_reset_context(h->data, h->data_len);
+	if (!l)
+		return;
+	emit_str(c->e, "tdx_vp_context_layout", l->name);
+	emit_layout(c, "tdx_vp_context", l, h->data, always, ARRAY_SIZE(always));
+}
+
 static void emit_id_block(struct inspect *c, const struct igvm_header *h)
 {
 	struct emit *e = c->e;
@@ -531,6 +605,8 @@ static void emit_header_body(struct inspect *c, const struct igvm_header *h)
 		emit_u64(e, "highest_vtl", b->platform.highest_vtl);
 		emit_u64(e, "platform_version", b->platform.platform_version);
 		emit_hex(e, "shared_gpa_boundary", b->platform.shared_gpa_boundary, 16);
+		if (b->platform.platform_type == IGVM_PLATFORM_TDX)
+			emit_tdx_platform(c, &b->platform);
 		break;
 
 	case IGVM_VHT_GUEST_POLICY:
@@ -583,6 +659,7 @@ static void emit_header_body(struct inspect *c, const struct igvm_header *h)
 		emit_flag_word(c, "flags", "flag_names", &igvm_page_flags_bits, b->page.flags, 8);
 		emit_str(e, "data_type", or_unknown(igvm_page_data_type_name(b->page.data_type)));
 		emit_data(c, h, "zero page (no data)");
+		emit_tdx_page(c, h);
 		break;
 
 	case IGVM_VHT_PARAMETER_AREA:
@@ -877,6 +954,138 @@ static void emit_summary(struct inspect *c)
 	emit_end_object(c->e);
 }
 
+/* ---- the packed filesystem of an igvmbuild image -------------------------------------- */
+
+/*
+ * An image igvmbuild built has its launch information at LAUNCH_INFO_GPA; when
+ * that names a packed filesystem (fs_gpa, fs_size), its pages are gathered from
+ * the PAGE_DATA headers (the first header for each page; a page without data is
+ * zeros) and read with the SVSM's own reader (svsm/fs/igfs.c), so the listing is
+ * what the SVSM will see. Other IGVM files print nothing here.
+ */
+static bool find_launch_info(const struct igvm_file *f, struct launch_info *li)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const struct igvm_header *h = &f->hdr[i];
+		if (!h->known || h->type != IGVM_VHT_PAGE_DATA || h->body.page.gpa != LAUNCH_INFO_GPA || !h->data ||
+		    h->data_len < 8)
+			continue;
+		memset(li, 0, sizeof(*li));
+		memcpy(li, h->data, h->data_len < sizeof(*li) ? h->data_len : sizeof(*li));
+		if (li->magic != LAUNCH_INFO_MAGIC || li->version != LAUNCH_INFO_VERSION)
+			continue;
+		if (li->size < sizeof(*li)) /* fields beyond what the writer knew are zero */
+			memset((uint8_t *)li + li->size, 0, sizeof(*li) - li->size);
+		return true;
+	}
+	return false;
+}
+
+static const char *fs_type_name(uint16_t mode)
+{
+	return igfs_is_dir(mode) ? "directory" : igfs_is_reg(mode) ? "file" : "symlink";
+}
+
+/* Returns IB_EXIT_OK, or IB_EXIT_INVALID after one line on stderr when the filesystem is broken. */
+static int emit_filesystem(struct inspect *c)
+{
+	struct launch_info li;
+	if (!find_launch_info(c->f, &li) || !li.fs_size)
+		return IB_EXIT_OK;
+	struct emit *e = c->e;
+	emit_begin_object(e, "filesystem");
+	emit_hex(e, "gpa", li.fs_gpa, 16);
+	emit_hex(e, "size", li.fs_size, 0);
+	const char *why = NULL;
+	char detail[160] = "";
+	_cleanup_free_ uint8_t *img = NULL;
+	_cleanup_free_ uint8_t *seen = NULL;
+	if (li.fs_gpa % IGFS_PAGE || li.fs_size % IGFS_PAGE || li.fs_size > IGFS_MAX_IMAGE ||
+	    li.fs_gpa + li.fs_size < li.fs_gpa) {
+		why = "launch-info.filesystem: fs_gpa/fs_size are not a page-aligned range within the size limit";
+	} else {
+		uint64_t pages = li.fs_size / IGFS_PAGE;
+		img = calloc(1, li.fs_size);
+		seen = calloc(1, pages);
+		if (!img || !seen) {
+			c->internal_error = true;
+			emit_end_object(e);
+			return IB_EXIT_OK;
+		}
+		for (size_t i = 0; i < c->f->count; i++) {
+			const struct igvm_header *h = &c->f->hdr[i];
+			if (!h->known || h->type != IGVM_VHT_PAGE_DATA)
+				continue;
+			uint64_t g = h->body.page.gpa;
+			if (g < li.fs_gpa || g - li.fs_gpa >= li.fs_size || g % IGFS_PAGE)
+				continue;
+			uint64_t k = (g - li.fs_gpa) / IGFS_PAGE;
+			if (seen[k])
+				continue;
+			seen[k] = 1;
+			if (h->data)
+				memcpy(img + k * IGFS_PAGE, h->data, h->data_len < IGFS_PAGE ? h->data_len : IGFS_PAGE);
+		}
+		for (uint64_t k = 0; k < pages && !why; k++)
+			if (!seen[k]) {
+				why = "launch-info.filesystem: a page of the filesystem has no PAGE_DATA";
+				snprintf(detail, sizeof(detail), " (GPA 0x%llx)",
+					 (unsigned long long)(li.fs_gpa + k * IGFS_PAGE));
+			}
+	}
+	struct igfs fs;
+	int rc = 0;
+	if (!why && (rc = igfs_init(&fs, img, li.fs_size))) {
+		why = igfs_strerror(rc);
+		if (fs.bad_entry != UINT32_MAX)
+			snprintf(detail, sizeof(detail), " (entry %u)", fs.bad_entry);
+	}
+	if (why) {
+		emit_bool(e, "valid", false);
+		emit_strf(e, "error", "%s%s", why, detail);
+		emit_end_object(e);
+		ib_err("%s: filesystem at GPA 0x%llx: %s%s", c->path, (unsigned long long)li.fs_gpa, why, detail);
+		return IB_EXIT_INVALID;
+	}
+	emit_bool(e, "valid", true);
+	emit_u64(e, "entries", fs.count);
+	emit_u64(e, "directories", fs.dirs);
+	emit_u64(e, "files", fs.files);
+	emit_u64(e, "symlinks", fs.symlinks);
+	emit_u64(e, "file_bytes", fs.file_bytes);
+	emit_begin_array(e, "list");
+	char path[IGFS_PATH_MAX + 1];
+	for (uint32_t i = 0; i < fs.count; i++) {
+		struct igfs_stat st;
+		if (igfs_stat(&fs, i, &st) || igfs_path(&fs, i, path, sizeof(path)))
+			snprintf(path, sizeof(path), "?");
+		/* Text: one line per entry, labelled by its path; JSON: an object with the path in it. */
+		emit_begin_inline(e, emit_is_json(e) ? NULL : path);
+		if (emit_is_json(e))
+			emit_str(e, "path", path);
+		emit_str(e, "type", fs_type_name(st.mode));
+		emit_strf(e, "mode", "%04o", st.mode & IGFS_S_PERM);
+		if (igfs_is_reg(st.mode)) {
+			const uint8_t *d;
+			uint64_t n;
+			emit_u64(e, "size", st.size);
+			if (!igfs_file_data(&fs, i, &d, &n))
+				emit_sha256(c, "sha256", d ? d : (const uint8_t *)"", n);
+		} else if (igfs_is_dir(st.mode)) {
+			emit_u64(e, "entries", st.size);
+		} else {
+			const char *t;
+			uint32_t n;
+			if (!igfs_readlink(&fs, i, &t, &n))
+				emit_strf(e, "target", "%.*s", (int)n, t);
+		}
+		emit_end_object(e);
+	}
+	emit_end_array(e);
+	emit_end_object(e);
+	return IB_EXIT_OK;
+}
+
 /* ---- the command ------------------------------------------------------------------- */
 
 static int finish_output(struct emit *e)
@@ -1015,9 +1224,11 @@ int cmd_inspect(int argc, char **argv)
 	emit_warnings(&c);
 	emit_headers(&c);
 	emit_summary(&c);
+	int fs_rc = emit_filesystem(&c);
 	if (c.internal_error) {
 		ib_err("%s: computing a digest failed", path);
 		return IB_EXIT_INTERNAL;
 	}
-	return finish_output(e);
+	int r2 = finish_output(e);
+	return r2 ? r2 : fs_rc;
 }

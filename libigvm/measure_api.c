@@ -8,8 +8,9 @@
  * structures and maps each module's exit code (common/status.h) to an
  * IgvmResult; igvmmeasure calls the same functions.
  *
- * Exported through libigvm.map's IGVM_MEASURE_0.1 node; everything else in
- * the library stays hidden.
+ * Exported through libigvm.map's IGVM_MEASURE_0.1 node (and IGVM_MEASURE_0.2
+ * for the TDX functions, added in igvmbuild 0.2.0); everything else in the
+ * library stays hidden.
  */
 #include "include/igvm/measure.h"
 
@@ -59,6 +60,8 @@ _Static_assert(sizeof(struct mb_error) == sizeof(IgvmMeasureError) &&
 _Static_assert(sizeof(IgvmMeasureDetails) == 144 && __builtin_offsetof(IgvmMeasureDetails, pages) == 56, "details");
 _Static_assert(__builtin_offsetof(IgvmIdBlockParams, ld) == 8 && __builtin_offsetof(IgvmIdBlockParams, policy) == 88,
 	       "ID block params");
+_Static_assert(sizeof(IgvmTdxDetails) == 96 && __builtin_offsetof(IgvmTdxDetails, page_adds) == 56, "TDX details");
+_Static_assert(IGVM_TDVF_ORDER_SINGLE_PASS == 0 && IGVM_TDVF_ORDER_TWO_PASS == 1, "TDVF orders");
 
 static IgvmResult result_of(int code)
 {
@@ -154,14 +157,18 @@ IGVM_EXPORT IgvmResult igvm_measure_launch_digest(const uint8_t *data, uint64_t 
 	return launch_digest("igvm", data, len, -1, opts, details, err);
 }
 
-IGVM_EXPORT IgvmResult igvm_measure_launch_digest_path(const char *path, const IgvmMeasureOptions *opts,
-						       IgvmMeasureDetails *details, IgvmMeasureError *err)
+/* A measurement of the IGVM file whose headers are at mem[0..len), page data read from fd when fd >= 0. */
+typedef IgvmResult (*file_fn)(const char *label, const uint8_t *mem, uint64_t len, int fd, void *ctx,
+			      IgvmMeasureError *err);
+
+/*
+ * Runs fn over the file at path: regular files mapped for the headers, page
+ * data read with pread() (so a file that shrinks is an I/O error, not
+ * SIGBUS); pipes and the like read whole; a file over 4 GiB handed on without
+ * data so the bridge names the size rule.
+ */
+static IgvmResult over_path(const char *path, file_fn fn, void *ctx, IgvmMeasureError *err)
 {
-	if (!path)
-		return fail(err, IB_EXIT_USAGE, "path", "NULL path");
-	if (opts && opts->struct_size >= __builtin_offsetof(IgvmMeasureOptions, run_fn) &&
-	    (opts->flags & IGVM_MEASURE_FLAG_MAPPED))
-		return fail(err, IB_EXIT_USAGE, "opts", "IGVM_MEASURE_FLAG_MAPPED is for data the caller mapped");
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail(err, IB_EXIT_IO, path, "cannot open: %s", strerror(errno));
@@ -171,27 +178,123 @@ IGVM_EXPORT IgvmResult igvm_measure_launch_digest_path(const char *path, const I
 	if (S_ISDIR(st.st_mode))
 		return fail(err, IB_EXIT_IO, path, "cannot read: %s", strerror(EISDIR));
 	if ((uint64_t)st.st_size > UINT32_MAX) /* the bridge names the size rule before touching data */
-		return launch_digest(path, NULL, (uint64_t)st.st_size, -1, opts, details, err);
+		return fn(path, NULL, (uint64_t)st.st_size, -1, ctx, err);
 	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		/* Pipes and the like are read whole. */
 		_cleanup_free_ uint8_t *data = NULL;
 		size_t len = 0;
 		int r = ib_read_file(path, UINT32_MAX, &data, &len);
 		if (r == -EFBIG)
-			return launch_digest(path, NULL, (uint64_t)UINT32_MAX + 1, -1, opts, details, err);
+			return fn(path, NULL, (uint64_t)UINT32_MAX + 1, -1, ctx, err);
 		if (r < 0)
 			return fail(err, r == -ENOMEM ? IB_EXIT_INTERNAL : IB_EXIT_IO, path, "cannot read: %s",
 				    strerror(-r));
-		return launch_digest(path, data, len, -1, opts, details, err);
+		return fn(path, data, len, -1, ctx, err);
 	}
 	uint64_t len = (uint64_t)st.st_size;
-	/* Headers from a mapping; page data with pread(), so a file that shrinks is an I/O error, not SIGBUS. */
 	void *map = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return fail(err, IB_EXIT_IO, path, "cannot map: %s", strerror(errno));
-	IgvmResult r = launch_digest(path, map, len, fd, opts, details, err);
+	IgvmResult r = fn(path, map, len, fd, ctx, err);
 	munmap(map, (size_t)len);
 	return r;
+}
+
+struct digest_call {
+	const IgvmMeasureOptions *opts;
+	IgvmMeasureDetails *details;
+};
+
+static IgvmResult digest_file(const char *label, const uint8_t *mem, uint64_t len, int fd, void *ctx,
+			      IgvmMeasureError *err)
+{
+	struct digest_call *c = ctx;
+	return launch_digest(label, mem, len, fd, c->opts, c->details, err);
+}
+
+IGVM_EXPORT IgvmResult igvm_measure_launch_digest_path(const char *path, const IgvmMeasureOptions *opts,
+						       IgvmMeasureDetails *details, IgvmMeasureError *err)
+{
+	if (!path)
+		return fail(err, IB_EXIT_USAGE, "path", "NULL path");
+	if (opts && opts->struct_size >= __builtin_offsetof(IgvmMeasureOptions, run_fn) &&
+	    (opts->flags & IGVM_MEASURE_FLAG_MAPPED))
+		return fail(err, IB_EXIT_USAGE, "opts", "IGVM_MEASURE_FLAG_MAPPED is for data the caller mapped");
+	struct digest_call c = { opts, details };
+	return over_path(path, digest_file, &c, err);
+}
+
+/* ---- TDX ---------------------------------------------------------------------------------------------- */
+
+struct tdx_call {
+	uint32_t mask;
+	IgvmTdxDetails *details;
+};
+
+static IgvmResult tdx_file(const char *label, const uint8_t *mem, uint64_t len, int fd, void *ctx,
+			   IgvmMeasureError *err)
+{
+	struct tdx_call *c = ctx;
+	struct mb_tdx_out out;
+	struct mb_error e;
+	static const uint8_t empty[1];
+	int rc = mb_tdx_mrtd(label, mem ? mem : empty, len, fd, c->mask, &out, &e);
+	if (rc)
+		return bridged(rc, &e, err);
+	IgvmTdxDetails d;
+	memset(&d, 0, sizeof(d));
+	d.struct_size = c->details->struct_size;
+	d.compatibility_mask = out.mask;
+	memcpy(d.mrtd, out.mrtd, sizeof(d.mrtd));
+	d.page_adds = out.page_adds;
+	d.mr_extends = out.mr_extends;
+	d.hashed_pages = out.hashed_pages;
+	d.shared_pages_skipped = out.shared_skipped;
+	d.large_pages = out.large_pages;
+	take(c->details, sizeof(d), &d, c->details->struct_size);
+	return bridged(0, &e, err);
+}
+
+static bool tdx_details_ok(const IgvmTdxDetails *details)
+{
+	return details && details->struct_size >= __builtin_offsetof(IgvmTdxDetails, page_adds);
+}
+
+IGVM_EXPORT IgvmResult igvm_measure_tdx_mrtd(const uint8_t *data, uint64_t len, uint32_t compatibility_mask,
+					     IgvmTdxDetails *details, IgvmMeasureError *err)
+{
+	if (!data && len)
+		return fail(err, IB_EXIT_USAGE, "data", "NULL data of non-zero length");
+	if (!tdx_details_ok(details))
+		return fail(err, IB_EXIT_USAGE, "details", "details is NULL or its struct_size is too small");
+	struct tdx_call c = { compatibility_mask, details };
+	return tdx_file("igvm", data, len, -1, &c, err);
+}
+
+IGVM_EXPORT IgvmResult igvm_measure_tdx_mrtd_path(const char *path, uint32_t compatibility_mask,
+						  IgvmTdxDetails *details, IgvmMeasureError *err)
+{
+	if (!path)
+		return fail(err, IB_EXIT_USAGE, "path", "NULL path");
+	if (!tdx_details_ok(details))
+		return fail(err, IB_EXIT_USAGE, "details", "details is NULL or its struct_size is too small");
+	struct tdx_call c = { compatibility_mask, details };
+	return over_path(path, tdx_file, &c, err);
+}
+
+IGVM_EXPORT IgvmResult igvm_measure_tdvf(const uint8_t *firmware, uint64_t len, uint32_t order, uint8_t mrtd[48],
+					 IgvmMeasureError *err)
+{
+	if (!firmware && len)
+		return fail(err, IB_EXIT_USAGE, "firmware", "NULL firmware of non-zero length");
+	if (!mrtd)
+		return fail(err, IB_EXIT_USAGE, "mrtd", "NULL output");
+	if (order > IGVM_TDVF_ORDER_TWO_PASS)
+		return fail(err, IB_EXIT_USAGE, "order", "page order %u is neither single-pass (0) nor two-pass (1)",
+			    order);
+	static const uint8_t empty[1];
+	struct mb_error e;
+	return bridged(mb_tdvf(firmware ? firmware : empty, len, order, mrtd, &e), &e, err);
 }
 
 /* ---- OVMF --------------------------------------------------------------------------------------------- */

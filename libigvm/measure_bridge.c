@@ -17,6 +17,7 @@
 #include "../measure/id_block.h"
 #include "../measure/igvm_digest.h"
 #include "../measure/ovmf_measure.h"
+#include "../measure/tdvf.h"
 
 /* What measure_api.c promises for the public constants. */
 _Static_assert(IGVM_DIGEST_SEV_SNP == 0 && IGVM_DIGEST_SEV == 1 && IGVM_DIGEST_SEV_ES == 2, "platforms");
@@ -108,6 +109,61 @@ int mb_launch_digest(const char *label, const uint8_t *mem, uint64_t len, int fd
 		igvm_digest_platform_mask(&f, p, &out->mask);
 	for (size_t i = 0; o->run_fn && i < r.nruns; i++)
 		o->run_fn(o->run_ctx, r.runs[i].gpa, r.runs[i].pages, r.runs[i].type);
+	return 0;
+}
+
+/* ---- TDX ---------------------------------------------------------------------------------------------- */
+
+_Static_assert(TDVF_ORDER_SINGLE_PASS == 0 && TDVF_ORDER_TWO_PASS == 1, "TDVF orders");
+
+int mb_tdx_mrtd(const char *label, const uint8_t *mem, uint64_t len, int fd, uint32_t mask, struct mb_tdx_out *out,
+		struct mb_error *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > UINT32_MAX)
+		return mb_fail(e, IB_EXIT_INVALID, label, igvm_rule_name(IGVM_RULE_TOTAL_FILE_SIZE), 0,
+			       "%llu bytes: an IGVM file is at most 4 GiB", (unsigned long long)len);
+	_cleanup_(file_freep) struct igvm_file f;
+	memset(&f, 0, sizeof(f));
+	struct igvm_diag d;
+	if (igvm_parse(mem, (size_t)len, IGVM_PARSE_CORIM, &f, &d))
+		return mb_fail(e, d.rule == IGVM_RULE_NO_MEMORY ? IB_EXIT_INTERNAL : IB_EXIT_INVALID, label,
+			       igvm_rule_name(d.rule), d.offset, "%s", d.detail);
+	struct igvm_digest_source src = { .fd = fd, .mem = fd >= 0 ? NULL : mem, .mem_len = fd >= 0 ? 0 : (size_t)len };
+	struct igvm_digest_opts o = { .platform = IGVM_DIGEST_TDX, .mask = mask };
+	_cleanup_(result_freep) struct igvm_digest_result r;
+	memset(&r, 0, sizeof(r));
+	struct igvm_digest_error de;
+	int rc = igvm_digest_compute(&f, &src, &o, &r, &de);
+	if (rc)
+		return mb_fail(e, rc, label, de.rule, de.offset, "%s", de.detail);
+	memcpy(out->mrtd, r.digest, sizeof(out->mrtd));
+	out->page_adds = r.pages[SNP_PAGE_NORMAL] + r.pages[SNP_PAGE_UNMEASURED];
+	out->mr_extends = r.pages[SNP_PAGE_NORMAL] * TDX_CHUNKS_PER_PAGE;
+	out->hashed_pages = r.hashed_pages;
+	out->shared_skipped = r.shared_skipped;
+	out->large_pages = r.large_pages;
+	out->mask = mask;
+	if (!out->mask)
+		igvm_digest_platform_mask(&f, IGVM_DIGEST_TDX, &out->mask);
+	return 0;
+}
+
+static void tdvf_freep(struct tdvf_image *img) { tdvf_image_free(img); }
+
+int mb_tdvf(const uint8_t *fw, uint64_t len, uint32_t order, uint8_t mrtd[48], struct mb_error *e)
+{
+	if (len > SIZE_MAX)
+		return mb_fail(e, IB_EXIT_USAGE, "firmware", NULL, 0, "input too large");
+	struct ovmf_error oe;
+	memset(&oe, 0, sizeof(oe));
+	_cleanup_(tdvf_freep) struct tdvf_image img;
+	int r = tdvf_parse(fw, (size_t)len, &img, &oe);
+	if (r)
+		return r == -ENOMEM ? mb_fail(e, IB_EXIT_INTERNAL, "firmware", NULL, 0, "out of memory")
+				    : mb_fail(e, IB_EXIT_INVALID, "firmware", oe.rule, oe.offset, "%s", oe.detail);
+	if (tdvf_mrtd(&img, (enum tdvf_order)order, NULL, NULL, mrtd))
+		return mb_fail(e, IB_EXIT_INTERNAL, "firmware", NULL, 0, "libcrypto failed");
 	return 0;
 }
 

@@ -48,6 +48,19 @@ struct mb_digest_out {
 int mb_launch_digest(const char *label, const uint8_t *mem, uint64_t len, int fd, bool mapped,
 		     const struct mb_digest_opts *o, struct mb_digest_out *out, struct mb_error *e);
 
+/* The TDX MRTD of an IGVM file (the crate's model), mem/fd as for mb_launch_digest; mask 0 = the TDX header's. */
+struct mb_tdx_out {
+	uint8_t mrtd[48];
+	uint64_t page_adds, mr_extends, hashed_pages, shared_skipped, large_pages;
+	uint32_t mask;
+};
+
+int mb_tdx_mrtd(const char *label, const uint8_t *mem, uint64_t len, int fd, uint32_t mask, struct mb_tdx_out *out,
+		struct mb_error *e);
+
+/* The MRTD of a direct TDVF launch; order 0 single-pass, 1 two-pass (measure/tdvf.h). */
+int mb_tdvf(const uint8_t *fw, uint64_t len, uint32_t order, uint8_t mrtd[48], struct mb_error *e);
+
 struct mb_ovmf_opts {
 	uint32_t mode, vcpus, vmm;
 	const char *vcpu_type;

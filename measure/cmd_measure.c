@@ -2,7 +2,8 @@
 /*
  * cmd_measure.c — `igvmmeasure [GLOBAL...] FILE measure [-i] [-b] [--json] [-j N]`:
  * prints the launch digest an IGVM file gives, in the output format of
- * COCONUT-SVSM's igvmmeasure so scripts can switch tools by changing a path.
+ * COCONUT-SVSM's igvmmeasure so scripts can switch tools by changing a path;
+ * with -p tdx, the MRTD (the microsoft/igvm crate's TDX model, igvm_digest.h).
  *
  * Reading the file. The file is mapped read-only (MAP_PRIVATE) and handed
  * to the format library, whose validator touches the fixed header, the
@@ -18,8 +19,10 @@
  * pages are read is an I/O error from pread().
  *
  * Exit codes: 0 digest printed; 1 invalid file or a measurement rule (named
- * on stderr); 2 usage; 3 I/O; 4 internal; 5 --check-kvm refused the file,
- * or an ID block holds a different digest (unless -i).
+ * on stderr); 2 usage (also --check-kvm with -p tdx: QEMU/KVM load no IGVM
+ * file on TDX, so there are no rules to check); 3 I/O; 4 internal; 5
+ * --check-kvm refused the file, or an ID block holds a different digest
+ * (unless -i).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,7 +67,7 @@ struct input {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: igvmmeasure [-v] [-c|--check-kvm] [-p|--platform sev|sev-es|sev-snp] [-n|--native-zero]\n"
+	fprintf(out, "usage: igvmmeasure [-v] [-c|--check-kvm] [-p|--platform sev|sev-es|sev-snp|tdx] [-n|--native-zero]\n"
 		     "                   [-j|--jobs N] [--json] FILE measure [-i|--ignore-idblock] [-b|--bare]\n"
 		     "                   [--json] [-j|--jobs N]\n");
 }
@@ -415,9 +418,113 @@ static int report_id_blocks(const char *file, const struct igvm_digest_result *r
 	return IB_EXIT_MISMATCH;
 }
 
+/* ---- TDX: the MRTD ------------------------------------------------------------------------ */
+
+/* -v: one line (or JSON object) per operation, printed as the MRTD is computed. */
+struct tdx_printer {
+	struct jsonw *w; /* NULL: text */
+};
+
+static void print_tdx_op(void *ctx, const struct tdx_op *op)
+{
+	struct tdx_printer *p = ctx;
+	if (p->w) {
+		jsonw_begin_object(p->w, NULL);
+		jsonw_str(p->w, "op", op->kind == TDX_OP_PAGE_ADD ? "MEM.PAGE.ADD" : "MR.EXTEND");
+		jsonw_hex(p->w, "gpa", op->gpa);
+		if (op->kind == TDX_OP_MR_EXTEND) {
+			jsonw_u64(p->w, "chunks", TDX_CHUNKS_PER_PAGE);
+			jsonw_str(p->w, "contents", op->zero ? "zeros" : "data");
+		}
+		jsonw_end_object(p->w);
+	} else if (op->kind == TDX_OP_PAGE_ADD) {
+		printf("gpa 0x%llx MEM.PAGE.ADD\n", (unsigned long long)op->gpa);
+	} else {
+		printf("gpa 0x%llx MR.EXTEND x%u (%s)\n", (unsigned long long)op->gpa, TDX_CHUNKS_PER_PAGE,
+		       op->zero ? "zeros" : "data");
+	}
+}
+
+static void print_tdx_counts(struct jsonw *w, const struct igvm_digest_result *r)
+{
+	uint64_t measured = r->pages[SNP_PAGE_NORMAL], added_only = r->pages[SNP_PAGE_UNMEASURED];
+	jsonw_u64(w, "page_adds", measured + added_only);
+	jsonw_u64(w, "mr_extends", measured * TDX_CHUNKS_PER_PAGE);
+	jsonw_u64(w, "measured_pages", measured);
+	jsonw_u64(w, "unmeasured_pages", added_only);
+	jsonw_u64(w, "zero_pages", measured - r->hashed_pages);
+	jsonw_u64(w, "hashed_pages", r->hashed_pages);
+	jsonw_u64(w, "shared_pages_skipped", r->shared_skipped);
+	jsonw_u64(w, "large_pages_as_4k", r->large_pages);
+}
+
+static int measure_tdx(const struct measure_globals *g, const char *file, const struct measure_args *a,
+		       const struct input *in, const struct igvm_file *f, double t0)
+{
+	struct jsonw w;
+	struct tdx_printer pr = { a->json ? &w : NULL };
+	uint32_t mask = 0;
+	igvm_digest_platform_mask(f, IGVM_DIGEST_TDX, &mask);
+	if (a->json) {
+		jsonw_init(&w, stdout);
+		jsonw_begin_object(&w, NULL);
+		jsonw_str(&w, "file", file);
+		jsonw_str(&w, "platform", "tdx");
+		jsonw_str(&w, "loader_model", "igvm-crate");
+		jsonw_str(&w, "digest_algorithm", "sha384");
+		jsonw_hex(&w, "compatibility_mask", mask);
+		if (g->verbose)
+			jsonw_begin_array(&w, "operations");
+	}
+	struct igvm_digest_opts o = { .platform = IGVM_DIGEST_TDX, .on_op = g->verbose ? print_tdx_op : NULL,
+				      .op_ctx = &pr };
+	struct igvm_digest_source src = { .fd = in->fd, .mem = in->map ? NULL : input_bytes(in),
+					  .mem_len = in->map ? 0 : in->len };
+	struct igvm_digest_result r;
+	struct igvm_digest_error e;
+	int rc = igvm_digest_compute(f, &src, &o, &r, &e);
+	if (rc) {
+		/* -v output already printed stops here; the status says why. */
+		fflush(stdout);
+		igvm_digest_result_free(&r);
+		return snp_cli_rule_error(file, rc, e.rule, e.offset, e.detail);
+	}
+	char hex[2 * TDX_MRTD_LEN + 1];
+	ib_hex_upper(r.digest, r.digest_len, hex);
+	if (a->json) {
+		if (g->verbose)
+			jsonw_end_array(&w);
+		jsonw_bytes_hex(&w, "mrtd", r.digest, r.digest_len);
+		jsonw_bytes_hex(&w, "digest", r.digest, r.digest_len);
+		print_tdx_counts(&w, &r);
+		jsonw_end_object(&w);
+		jsonw_finish(&w);
+	} else if (a->bare) {
+		printf("%s\n", hex);
+	} else {
+		static const char rule[] = "=========================================================="
+					   "=====================================================";
+		printf("\n%s\nigvmmeasure '%s'\nMRTD: %s\n%s\n\n", rule, file, hex, rule);
+	}
+	igvm_digest_result_free(&r); /* no runs for TDX; the counts stay readable */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		ib_err("%s: writing the output failed: %s", file, strerror(errno));
+		return IB_EXIT_IO;
+	}
+	if (r.large_pages)
+		ib_warn("%s: tdx.2mb-page: %llu page(s) flagged is_2mb_page are measured as one 4 KiB page each, "
+			"as the microsoft/igvm crate does; a loader that adds all 2 MiB measures differently",
+			file, (unsigned long long)r.large_pages);
+	if (a->stats)
+		print_stats(&r, now_seconds() - t0);
+	return IB_EXIT_OK;
+}
+
 static int measure_file(const struct measure_globals *g, const char *file, const struct measure_args *a,
 			const struct input *in, const struct igvm_file *f, double t0)
 {
+	if (g->platform == MEASURE_TDX)
+		return measure_tdx(g, file, a, in, f, t0);
 	enum igvm_digest_platform p = (enum igvm_digest_platform)g->platform;
 	if (g->check_kvm) {
 		int rc = snp_cli_check_kvm(file, f, p);
@@ -467,6 +574,11 @@ int cmd_measure(const struct measure_globals *g, const char *file, int argc, cha
 	int rc = parse_args(g, argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	if (g->check_kvm && g->platform == MEASURE_TDX) {
+		ib_err("--check-kvm: QEMU/KVM load no IGVM file on TDX (QEMU's IGVM loader handles the SEV "
+		       "platforms and native only), so there are no QEMU/KVM rules to check");
+		return IB_EXIT_USAGE;
+	}
 
 	_cleanup_(close_input) struct input in = { .fd = -1 };
 	rc = open_input(file, &in);

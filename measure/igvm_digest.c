@@ -74,6 +74,8 @@ const char *igvm_digest_platform_name(enum igvm_digest_platform p)
 		return "sev";
 	case IGVM_DIGEST_SEV_ES:
 		return "sev-es";
+	case IGVM_DIGEST_TDX:
+		return "tdx";
 	default:
 		return "sev-snp";
 	}
@@ -86,6 +88,8 @@ uint8_t igvm_digest_platform_type(enum igvm_digest_platform p)
 		return IGVM_PLATFORM_SEV;
 	case IGVM_DIGEST_SEV_ES:
 		return IGVM_PLATFORM_SEV_ES;
+	case IGVM_DIGEST_TDX:
+		return IGVM_PLATFORM_TDX;
 	default:
 		return IGVM_PLATFORM_SEV_SNP;
 	}
@@ -201,6 +205,7 @@ struct walker {
 	uint8_t type, first, rest;
 	uint64_t emitted; /* pages started so far, for the page limit */
 	uint64_t shared;
+	uint64_t large;   /* TDX: 2 MiB pages measured as one 4 KiB page */
 	struct memo memo; /* SNP only */
 };
 
@@ -312,11 +317,29 @@ static int start(struct walker *w, const struct igvm_header *h, uint64_t gpa, ui
 	return 0;
 }
 
+/* TDX, the crate's model (igvm_digest.h): one 4 KiB page per header, data type ignored. */
+static int expand_page_tdx(struct walker *w, const struct igvm_header *h, struct igvm_digest_error *e)
+{
+	const struct igvm_vhs_page_data *p = &h->body.page;
+	if (p->flags & IGVM_PAGE_FLAG_SHARED) {
+		w->shared++;
+		return 0;
+	}
+	w->large += (p->flags & IGVM_PAGE_FLAG_2MB) != 0;
+	if (p->flags & IGVM_PAGE_FLAG_UNMEASURED)
+		return start(w, h, p->gpa, 1, SNP_PAGE_UNMEASURED, CONTENTS_NONE, CONTENTS_NONE, 0, e);
+	if (h->data_offset)
+		return start(w, h, p->gpa, 1, SNP_PAGE_NORMAL, CONTENTS_DATA, CONTENTS_DATA, h->data_offset, e);
+	return start(w, h, p->gpa, 1, SNP_PAGE_NORMAL, CONTENTS_ZERO_PAGE, CONTENTS_ZERO_PAGE, 0, e);
+}
+
 static int expand_page(struct walker *w, const struct igvm_header *h, struct igvm_digest_error *e)
 {
 	const struct igvm_vhs_page_data *p = &h->body.page;
 	if (!(p->compatibility_mask & w->mask))
 		return 0;
+	if (w->platform == IGVM_DIGEST_TDX)
+		return expand_page_tdx(w, h, e);
 	uint64_t n = (p->flags & IGVM_PAGE_FLAG_2MB) ? PAGES_2MB : 1;
 	if (p->flags & IGVM_PAGE_FLAG_SHARED) {
 		w->shared += n;
@@ -348,8 +371,9 @@ static int expand_page(struct walker *w, const struct igvm_header *h, struct igv
 static int expand_insert(struct walker *w, const struct igvm_header *h, struct igvm_digest_error *e)
 {
 	const struct igvm_vhs_parameter_insert *in = &h->body.insert;
-	/* SEV and SEV-ES measure no unmeasured pages; SNP records each one. */
-	if (w->platform != IGVM_DIGEST_SEV_SNP || !(in->compatibility_mask & w->mask))
+	/* SEV and SEV-ES measure no unmeasured pages; SNP records each one, TDX adds each one. */
+	if ((w->platform != IGVM_DIGEST_SEV_SNP && w->platform != IGVM_DIGEST_TDX) ||
+	    !(in->compatibility_mask & w->mask))
 		return 0;
 	struct area key = { in->parameter_area_index, 0 };
 	const struct area *a = w->nareas ? bsearch(&key, w->areas, w->nareas, sizeof(key), cmp_area) : NULL;
@@ -362,8 +386,9 @@ static int expand_insert(struct walker *w, const struct igvm_header *h, struct i
 static int expand_vmsa(struct walker *w, const struct igvm_header *h, struct igvm_digest_error *e)
 {
 	const struct igvm_vhs_vp_context *vp = &h->body.vp;
-	/* An SEV VP context is the native register block, not a VMSA: SEV does not measure CPU state. */
-	if (w->platform == IGVM_DIGEST_SEV || !(vp->compatibility_mask & w->mask))
+	/* An SEV VP context is the native register block, not a VMSA: SEV does not measure CPU state.
+	 * A TD starts in the TDX module's architectural state: no VP context is measured. */
+	if (w->platform == IGVM_DIGEST_SEV || w->platform == IGVM_DIGEST_TDX || !(vp->compatibility_mask & w->mask))
 		return 0;
 	return start(w, h, vp->gpa, 1, SNP_PAGE_VMSA, CONTENTS_DATA, CONTENTS_DATA, h->data_offset, e);
 }
@@ -936,6 +961,63 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 	return 0;
 }
 
+/* ---- TDX: one SHA-384 stream over the MRTD records, so one thread ------------------------- */
+
+static void mrtd_freep(struct tdx_mrtd *m) { tdx_mrtd_free(m); }
+
+static void tdx_op(const struct igvm_digest_opts *o, enum tdx_op_kind kind, uint64_t gpa, bool zero)
+{
+	if (o->on_op) {
+		struct tdx_op op = { kind, gpa, zero };
+		o->on_op(o->op_ctx, &op);
+	}
+}
+
+static int digest_tdx(struct walker *w, const struct igvm_digest_source *src, const struct igvm_digest_opts *o,
+		      struct igvm_digest_result *r, struct igvm_digest_error *e)
+{
+	_cleanup_(mrtd_freep) struct tdx_mrtd m = { 0 };
+	_cleanup_free_ uint8_t *buf = malloc((size_t)BATCH * PAGE);
+	if (!buf || tdx_mrtd_init(&m))
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
+	struct item items[BATCH];
+	const uint8_t *ptr[BATCH];
+	struct releaser rl = { src, 0, 0, 0 };
+	for (;;) {
+		int n = walk_batch(w, items, e);
+		if (n < 0)
+			return -n;
+		if (n == 0)
+			break;
+		struct read_error re = { 0, 0 };
+		if (load_batch(src, buf, items, (unsigned)n, ptr, &re))
+			return read_failed(&re, e);
+		for (int i = 0; i < n; i++) {
+			const struct item *it = &items[i];
+			if (tdx_mrtd_page_add(&m, it->gpa))
+				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a record");
+			tdx_op(o, TDX_OP_PAGE_ADD, it->gpa, false);
+			if (it->type == SNP_PAGE_NORMAL) {
+				const uint8_t *page = it->contents == CONTENTS_DATA ? ptr[i] : NULL;
+				if (tdx_mrtd_extend_page(&m, it->gpa, page))
+					return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0,
+								"libcrypto failed to hash a record");
+				tdx_op(o, TDX_OP_MR_EXTEND, it->gpa, page == NULL);
+			}
+			if (record(r, o, it))
+				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
+			release_note(&rl, it);
+		}
+		release_pages(&rl, false);
+	}
+	release_pages(&rl, true);
+	if (tdx_mrtd_final(&m, r->digest))
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to finish the MRTD");
+	r->digest_len = TDX_MRTD_LEN;
+	r->workers = 1;
+	return 0;
+}
+
 /* ---- entry point ------------------------------------------------------------------------- */
 
 static void describe_platforms(const struct igvm_file *f, char *out, size_t size)
@@ -1011,10 +1093,13 @@ int igvm_digest_compute(const struct igvm_file *f, const struct igvm_digest_sour
 		if (!md)
 			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto has no SHA-384");
 		rc = digest_snp(&w, src, o, md, r, e);
+	} else if (o->platform == IGVM_DIGEST_TDX) {
+		rc = digest_tdx(&w, src, o, r, e);
 	} else {
 		rc = digest_sev(&w, src, o, r, e);
 	}
 	r->shared_skipped = w.shared;
+	r->large_pages = w.large;
 	return rc;
 }
 

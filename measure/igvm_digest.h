@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * igvm_digest.h — the launch digest an IGVM file gives on AMD SEV-SNP, SEV-ES
- * and SEV, computed from a parsed file while its page data is streamed.
+ * and SEV, and the MRTD it gives on Intel TDX, computed from a parsed file
+ * while its page data is streamed.
  *
  * Contract
  *   igvm_digest_compute() takes a file already validated by igvm_parse() and
@@ -49,6 +50,34 @@
  * Order is the file's, as in every reference; where QEMU/KVM would measure
  * in another order (VMSA not last, insert after pages) --check-kvm refuses.
  *
+ * Intel TDX (the MRTD; reference: the crate's generate_tdx_measurement,
+ * spec §7.2, records in tdx_mrtd.h), directives in file order, for the TDX
+ * platform header's mask:
+ *   PAGE_DATA with data            PAGE.ADD, then 16 MR.EXTEND of its 4 KiB
+ *   PAGE_DATA without data         PAGE.ADD, then 16 MR.EXTEND of zeros (the
+ *                                  crate extends a data-less page: "zero
+ *                                  page" means contents, not a page type)
+ *   PAGE_DATA unmeasured           PAGE.ADD only
+ *   PAGE_DATA shared               nothing (counted in shared_skipped)
+ *   PAGE_DATA is_2mb_page          one 4 KiB page at gpa, as the crate reads
+ *                                  and measures it (counted in large_pages;
+ *                                  a loader that adds 512 pages differs)
+ *   PAGE_DATA data_type            ignored: SECRETS and CPUID are SNP kinds
+ *   PARAMETER_INSERT               PAGE.ADD of every 4 KiB of the area, no
+ *                                  extends (the loader writes the parameters
+ *                                  before adding them, unmeasured)
+ *   VP_CONTEXT                     nothing: a TD starts in the TDX module's
+ *                                  architectural state (the parser refuses a
+ *                                  VP_CONTEXT for TDX anyway)
+ *   GUEST_POLICY                   not required, not hashed (TD attributes
+ *                                  are reported apart from the MRTD)
+ * This is the crate's model for every file the crate accepts; where loaders
+ * could differ igvmmeasure(1) says so. QEMU's IGVM loader does not handle
+ * TDX (spec §9.1); OpenVMM and COCONUT-SVSM write TDX IGVM files and the
+ * crate is the reference measurer for them. The MRTD is
+ * one hash stream, so it is computed by the calling thread alone, the page
+ * data read with pread() as for SEV; jobs is ignored (workers = 1).
+ *
  * SEV and SEV-ES (no reference besides COCONUT's igvmmeasure, whose rule is
  * followed): SHA-256 over, in directive order, the 4 KiB data of every
  * PAGE_DATA of the platform that has data (any data type, measured or not;
@@ -69,6 +98,7 @@
 #include <stdint.h>
 
 #include "../format/igvm.h"
+#include "tdx_mrtd.h"
 
 #define IGVM_DIGEST_MAX_LEN 48
 /* A file may describe at most this many measured 4 KiB pages (1 TiB of guest
@@ -83,6 +113,7 @@ enum igvm_digest_platform {
 	IGVM_DIGEST_SEV_SNP = 0,
 	IGVM_DIGEST_SEV = 1,
 	IGVM_DIGEST_SEV_ES = 2,
+	IGVM_DIGEST_TDX = 3,
 };
 
 /* Where page contents are read from: the file the model was parsed from. */
@@ -108,6 +139,8 @@ struct igvm_digest_opts {
 	bool want_runs;       /* collect coalesced runs (for -v) */
 	uint32_t mask;        /* compatibility mask to measure; 0 = the platform header's. Otherwise
 	                         its bits must all belong to that header (measure.mask) */
+	tdx_op_fn on_op;      /* TDX: called for every operation, in order (for -v); may be NULL */
+	void *op_ctx;
 };
 
 /* A run of measured pages: contiguous GPAs of one page type. */
@@ -119,9 +152,12 @@ struct igvm_digest_run {
 
 struct igvm_digest_result {
 	uint8_t digest[IGVM_DIGEST_MAX_LEN];
-	size_t digest_len;       /* 48 (SNP) or 32 (SEV, SEV-ES) */
+	size_t digest_len;       /* 48 (SNP, TDX) or 32 (SEV, SEV-ES) */
 	uint64_t pages[8];       /* entries per enum snp_page_type; SEV/SEV-ES count
-	                            hashed data pages as NORMAL, VMSAs as VMSA */
+	                            hashed data pages as NORMAL, VMSAs as VMSA; TDX
+	                            counts pages added and extended as NORMAL, pages
+	                            added only as UNMEASURED */
+	uint64_t large_pages;    /* TDX: is_2mb_page headers measured as one 4 KiB page */
 	uint64_t hashed_pages;   /* 4 KiB pages whose contents were read and hashed */
 	uint64_t repeated_pages; /* SNP: pages whose data the file stores once for an earlier page:
 	                            its hash was reused, not recomputed */
@@ -142,7 +178,7 @@ struct igvm_digest_error {
 int igvm_digest_fail(struct igvm_digest_error *e, int code, const char *rule, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* "sev-snp", "sev", "sev-es". */
+/* "sev-snp", "sev", "sev-es", "tdx". */
 const char *igvm_digest_platform_name(enum igvm_digest_platform p);
 /* The IGVM platform type (IGVM_PLATFORM_SEV_SNP, ...). */
 uint8_t igvm_digest_platform_type(enum igvm_digest_platform p);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * igvmmeasure — expected SEV-SNP launch digests, ID blocks and attestation
- * report checks, offline. Global options come first; then either a verb
+ * igvmmeasure — expected SEV-SNP launch digests and TDX MRTDs, ID blocks and
+ * attestation report checks, offline. Global options come first; then either a verb
  * that needs no IGVM file, or FILE followed by its verb (COCONUT's grammar).
  */
 #include <getopt.h>
@@ -18,10 +18,11 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: igvmmeasure [-v] [-c|--check-kvm] [-p|--platform sev|sev-es|sev-snp] [-n|--native-zero]\n"
+		"usage: igvmmeasure [-v] [-c|--check-kvm] [-p|--platform sev|sev-es|sev-snp|tdx] [-n|--native-zero]\n"
 		"                   [-j|--jobs N] [--json] FILE measure [-i|--ignore-idblock] [-b|--bare]\n"
 		"       igvmmeasure [GLOBAL...] FILE sign --output OUT --id-key PEM [--author-key PEM] ...\n"
 		"       igvmmeasure ovmf --ovmf FILE --mode MODE [sev-snp-measure options]\n"
+		"       igvmmeasure tdvf --firmware FILE [--page-order single-pass|two-pass] [--json]\n"
 		"       igvmmeasure id-block --digest HEX --policy N --id-key PEM [...]\n"
 		"       igvmmeasure verify-id-block --id-block FILE --id-auth FILE [...]\n"
 		"       igvmmeasure report REPORT.bin [--expect-measurement HEX|--igvm FILE] [...]\n"
@@ -45,6 +46,7 @@ static const struct file_verb file_verbs[] = {
 
 static const struct verb verbs[] = {
 	{ "ovmf", cmd_ovmf },
+	{ "tdvf", cmd_tdvf },
 	{ "id-block", cmd_id_block },
 	{ "verify-id-block", cmd_verify_id_block },
 	{ "report", cmd_report },
@@ -86,8 +88,10 @@ int main(int argc, char **argv)
 				g.platform = MEASURE_SEV;
 			else if (!strcmp(optarg, "sev-es") || !strcmp(optarg, "seves"))
 				g.platform = MEASURE_SEV_ES;
+			else if (!strcmp(optarg, "tdx"))
+				g.platform = MEASURE_TDX;
 			else {
-				ib_err("--platform: unknown platform '%s' (expected sev, sev-es or sev-snp)", optarg);
+				ib_err("--platform: unknown platform '%s' (expected sev, sev-es, sev-snp or tdx)", optarg);
 				return IB_EXIT_USAGE;
 			}
 			break;

@@ -30,6 +30,8 @@ const uint8_t ovmf_guid_sev_metadata[OVMF_GUID_LEN] =
 	EFI_GUID_BYTES(0xdc886566, 0x984a, 0x4798, 0xa7, 0x5e, 0x55, 0x85, 0xa7, 0xbf, 0x67, 0xcc);
 const uint8_t ovmf_guid_svsm_info[OVMF_GUID_LEN] =
 	EFI_GUID_BYTES(0xa789a612, 0x0597, 0x4c4b, 0xa4, 0x9f, 0xcb, 0xb1, 0xfe, 0x9d, 0x1d, 0xdd);
+const uint8_t ovmf_guid_tdx_metadata[OVMF_GUID_LEN] =
+	EFI_GUID_BYTES(0xe47a6535, 0x984a, 0x4798, 0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2);
 
 int ovmf_fail(struct ovmf_error *err, uint64_t offset, const char *rule, const char *fmt, ...)
 {
@@ -104,6 +106,7 @@ uint64_t ovmf_table_anchor(const struct ovmf_image *img)
 /* The GUIDs whose data this module reads: a second copy of any of them is ambiguous. */
 static const uint8_t *const interpreted[] = {
 	ovmf_guid_sev_es_reset, ovmf_guid_sev_hash_table, ovmf_guid_sev_metadata, ovmf_guid_svsm_info,
+	ovmf_guid_tdx_metadata,
 };
 
 static bool is_interpreted(const uint8_t guid[OVMF_GUID_LEN])
@@ -338,6 +341,20 @@ static int parse(struct ovmf_image *img, uint64_t end_gpa, struct ovmf_error *er
 	if ((e = ovmf_find_entry(img, ovmf_guid_sev_metadata)))
 		return parse_metadata(img, e, err);
 	return 0;
+}
+
+int ovmf_parse_table(const uint8_t *data, size_t size, struct ovmf_image *img, struct ovmf_error *err)
+{
+	memset(img, 0, sizeof(*img));
+	img->data = data;
+	img->size = size;
+	int r = size < OVMF_FOOTER_AREA ? ovmf_fail(err, 0, "footer-area",
+						    "the file is %zu bytes; OVMF's footer area alone is %d", size,
+						    OVMF_FOOTER_AREA)
+					: parse_table(img, err);
+	if (r)
+		ovmf_image_free(img);
+	return r;
 }
 
 int ovmf_parse(const uint8_t *data, size_t size, uint64_t end_gpa, struct ovmf_image *img,

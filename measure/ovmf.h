@@ -25,7 +25,8 @@
  *   - if the footer GUID is present: its size is at least 18 and the table lies
  *     inside the file; every entry is at least 18 bytes and lies inside the
  *     table; the entries tile the table exactly (no leftover bytes);
- *   - no GUID this module interprets appears twice (QEMU's lookup keeps the
+ *   - no GUID this module or tdvf.h interprets (the SEV entries, the SVSM
+ *     info, the TDX metadata offset) appears twice (QEMU's lookup keeps the
  *     entry nearest the end of the file and sev-snp-measure the one nearest
  *     the start, so a repeated entry has no single meaning);
  *   - the entries it interprets carry enough data: 4 bytes for the SEV-ES reset
@@ -69,6 +70,7 @@ extern const uint8_t ovmf_guid_sev_es_reset[OVMF_GUID_LEN];  /* 00f771de-1a7e-4f
 extern const uint8_t ovmf_guid_sev_hash_table[OVMF_GUID_LEN];/* 7255371f-3a3b-4b04-927b-1da6efa8d454 */
 extern const uint8_t ovmf_guid_sev_metadata[OVMF_GUID_LEN];  /* dc886566-984a-4798-a75e-5585a7bf67cc */
 extern const uint8_t ovmf_guid_svsm_info[OVMF_GUID_LEN];     /* a789a612-0597-4c4b-a49f-cbb1fe9d1ddd */
+extern const uint8_t ovmf_guid_tdx_metadata[OVMF_GUID_LEN];  /* e47a6535-984a-4798-865e-4685a7bf8ec2 (tdvf.h) */
 
 /* SEV metadata section types (OvmfPkg/ResetVector, OvmfSevMetadata). */
 enum ovmf_section_type {
@@ -133,6 +135,13 @@ struct ovmf_error {
  */
 int ovmf_parse(const uint8_t *data, size_t size, uint64_t end_gpa, struct ovmf_image *img,
 	       struct ovmf_error *err);
+/*
+ * Only the footer GUID table, with the same rules, and nothing it points at
+ * (no placement, no SEV entries): what a TDX firmware needs (tdvf.h), whose
+ * SEV metadata is none of its business. -EINVAL, -ENOMEM or 0; a file
+ * without the footer GUID gives 0 with has_table false.
+ */
+int ovmf_parse_table(const uint8_t *data, size_t size, struct ovmf_image *img, struct ovmf_error *err);
 /* Frees what ovmf_parse() allocated; usable as a _cleanup_ function. */
 void ovmf_image_free(struct ovmf_image *img);
 

@@ -4,14 +4,41 @@
 
 #include <stdarg.h>
 
+#include <stdatomic.h>
+
 #include "arch/cpu.h"
 #include "lib/fmt.h"
+#include "percpu.h"
 
 static uint16_t port;
 static int enabled;
 static enum log_level max_lvl = LOG_INFO;
 static char early[4096];
 static unsigned early_len;
+
+/* One line at a time from any CPU. The owner may take it again (a fault while it prints
+ * reaches the fatal dump on the same CPU), so the lock names its owner instead of being
+ * a plain spinlock. */
+static atomic_int owner = -1;
+
+static int lock_line(void)
+{
+	struct percpu *p = this_cpu();
+	int me = p ? (int)p->cpu_index : 0, free = -1;
+	if (atomic_load(&owner) == me)
+		return 0; /* already ours: the caller must not release it */
+	while (!atomic_compare_exchange_weak(&owner, &free, me)) {
+		free = -1;
+		__asm__ volatile("pause");
+	}
+	return 1;
+}
+
+static void unlock_line(int taken)
+{
+	if (taken)
+		atomic_store(&owner, -1);
+}
 
 static void hw_putc(char c)
 {
@@ -65,7 +92,9 @@ void console_enable(void)
 
 void console_write(const char *s)
 {
+	int t = lock_line();
 	emit(s);
+	unlock_line(t);
 }
 
 void log_msg(enum log_level lvl, const char *fmt, ...)
@@ -73,12 +102,14 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	static const char *const tag[] = { "[ERR]  ", "[WARN] ", "[INFO] ", "[DBG]  " };
 	if (lvl > max_lvl)
 		return;
-	char buf[256];
+	char buf[400];
 	va_list ap;
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	int t = lock_line();
 	emit(tag[lvl]);
 	emit(buf);
 	emit("\n");
+	unlock_line(t);
 }

@@ -14,6 +14,8 @@
 #include "protocol/proto.h"
 #include "protocol/proto_snp.h"
 #include "protocol/reqloop.h"
+#include "protocol/vcpu_run.h"
+#include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "snp/guest_vmsa.h"
 #include "snp/pvalidate.h"
@@ -29,6 +31,9 @@ static struct proto_platform plat;
 static uint64_t cpuid_copy_pa;
 static bool mem_shared;
 static uint64_t pages_given, pages_taken;
+
+/* Per CPU: its request loop's state (protocol/vcpu_run.h). */
+static struct vcpu_run loops[MAX_CPUS];
 
 int guest_launch_relocate(struct launch_info *run)
 {
@@ -154,16 +159,13 @@ static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *
 	 * above guest RAM, and a VM given more memory than that would die in the
 	 * firmware; say so now instead.
 	 */
-	for (unsigned i = 0; i < mm.host_map.count; i++) {
-		const struct mem_range *r = &mm.host_map.r[i];
-		if (r->type == MEMMAP_TYPE_RAM && r->base < mm.region_gpa + mm.region_size &&
-		    mm.region_gpa < r->base + r->size) {
-			pr_err("guest: the host's RAM 0x%lx-0x%lx overlaps the SVSM region 0x%lx-0x%lx: the firmware "
-			       "would validate SVSM memory; give the VM less memory or build the image with a higher "
-			       "<kernel-region>", (unsigned long)r->base, (unsigned long)(r->base + r->size - 1),
-			       (unsigned long)mm.region_gpa, (unsigned long)(mm.region_gpa + mm.region_size - 1));
-			return -1;
-		}
+	const struct mem_range *hit = memmap_ram_overlap(&mm.host_map, mm.region_gpa, mm.region_size);
+	if (hit) {
+		pr_err("guest: the host's RAM 0x%lx-0x%lx overlaps the SVSM region 0x%lx-0x%lx: the firmware "
+		       "would validate SVSM memory; give the VM less memory or build the image with a higher "
+		       "<kernel-region>", (unsigned long)hit->base, (unsigned long)(hit->base + hit->size - 1),
+		       (unsigned long)mm.region_gpa, (unsigned long)(mm.region_gpa + mm.region_size - 1));
+		return -1;
 	}
 	unsigned k = 0;
 	bool fw_inside = false;
@@ -202,23 +204,38 @@ static int guest_ranges(const struct launch_info *li, uint64_t *base, uint64_t *
 	return 0;
 }
 
-/* A pool page that is not 2 MiB aligned (COCONUT-SVSM: some processors mishandle such VMSAs). */
-static uint64_t alloc_vmsa_page(void)
+/* The SVSM CPU whose APIC ID is apic (an online one), or -1. */
+static int cpu_of_apic(uint32_t apic)
 {
-	uint64_t skipped[4], pa;
-	unsigned ns = 0;
-	while ((pa = alloc_page()) && !(pa & (LARGE_SIZE - 1)) && ns < 4)
-		skipped[ns++] = pa;
-	for (unsigned i = 0; i < ns; i++)
-		free_page(skipped[i]);
-	if (pa && !(pa & (LARGE_SIZE - 1))) {
-		free_page(pa);
-		pa = 0;
+	for (unsigned n = 0;; n++) {
+		unsigned i = smp_online_index(n);
+		if (i >= MAX_CPUS)
+			return -1;
+		if (percpu_get(i)->apic_id == apic)
+			return (int)i;
 	}
-	return pa;
 }
 
-static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_sev_vmsa **vmsa_out, int *slot_out)
+/* CREATE_VCPU (protocol/core.c): only a vCPU with a request loop of its own can run a VMSA ... */
+static bool vcpu_exists(void *ctx, uint32_t apic)
+{
+	(void)ctx;
+	return cpu_of_apic(apic) >= 0;
+}
+
+/* ... and that loop takes it over (vcpu_loop), woken by an IPI if it sleeps. */
+static void vcpu_bind(void *ctx, uint32_t apic, unsigned slot, uint32_t gen)
+{
+	(void)ctx;
+	int i = cpu_of_apic(apic);
+	if (i < 0)
+		return;
+	vcpu_run_bind(&loops[i], slot, gen);
+	if ((unsigned)i != this_cpu()->cpu_index)
+		platform_snp_send_ipi(percpu_get((unsigned)i));
+}
+
+static int prepare(const struct launch_info *li, uint64_t li_gpa, struct reqloop_vcpu *boot)
 {
 	if (!li->fw_size || !range_ok(li->fw_gpa, li->fw_size) || !li->fw_caa_gpa ||
 	    (li->fw_caa_gpa & (PAGE_SIZE - 1)) || li->fw_prevalidated_count > LAUNCH_FW_MAX_PREVALIDATED) {
@@ -229,6 +246,8 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	unsigned n;
 	if (guest_ranges(li, base, size, &n) || proto_snp_init(&snp, &plat, base, size, n))
 		return -1;
+	plat.vcpu_exists = vcpu_exists;
+	plat.vcpu_bind = vcpu_bind;
 	uint64_t feats = guest_vmsa_features(rdmsr(MSR_SEV_STATUS));
 	if (proto_init(&core, &plat, base, size, n, feats)) {
 		pr_err("guest: protocol core setup failed");
@@ -303,7 +322,7 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 	take_back(li->boot_stack_gpa, li->boot_stack_size, false, "boot stack");
 	take_back(li->page_table_gpa, (uint64_t)li->page_table_count * PAGE_SIZE, false, "boot page tables");
 
-	uint64_t vmsa_pa = alloc_vmsa_page();
+	uint64_t vmsa_pa = platform_snp_vmsa_page();
 	if (!vmsa_pa) {
 		pr_err("guest: no page for the VMSA");
 		return -1;
@@ -334,20 +353,44 @@ static int prepare(const struct launch_info *li, uint64_t li_gpa, struct igvm_se
 		(unsigned long)(li->fw_gpa + li->fw_size - 1), PROTO_GUEST_VMPL, (unsigned long)pages_given,
 		(unsigned long)pages_taken, (unsigned long)li->fw_caa_gpa, (unsigned long)vmsa_pa, (unsigned long)feats,
 		proto_snp_flush_mode(&snp));
-	if (!snp.invlpgb)
-		pr_warn("guest: no INVLPGB: revoked guest access is flushed on this processor only");
-	*vmsa_out = v;
-	*slot_out = slot;
+	if (!snp.invlpgb && smp_cpus_online() > 1 && !platform_snp_has_ipi())
+		pr_warn("guest: no INVLPGB and no #HV IPIs: revoked guest access is flushed on this vCPU only");
+	*boot = (struct reqloop_vcpu){ (unsigned)slot, core.vcpu[slot].gen, vmsa_pa, v };
 	return 0;
+}
+
+/* The request loop of one vCPU (protocol/vcpu_run.h). */
+static __attribute__((noreturn)) void vcpu_loop(struct vcpu_run *v)
+{
+	for (;;) {
+		smp_tlb_poll();
+		if (vcpu_run_prepare(v) == VCPU_IDLE) {
+			smp_idle_enter();
+			platform_snp_idle((const uint64_t *)&v->bind);
+			smp_idle_exit();
+			continue;
+		}
+		enum snp_run_result r = platform_snp_run_vmpl(PROTO_GUEST_VMPL); /* #HV events first */
+		if (!vcpu_run_after(v, r == SNP_RAN ? VCPU_RAN : r == SNP_CANCELLED ? VCPU_CANCELLED : VCPU_REFUSED)) {
+			pr_err("guest: the hypervisor refused to run VMPL%u", PROTO_GUEST_VMPL);
+			ghcb_msr_terminate(GHCB_TERM_SET_GENERAL, GHCB_TERM_FEATURE);
+		}
+	}
 }
 
 int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa)
 {
-	struct igvm_sev_vmsa *v;
-	int slot;
-	if (prepare(li, li_gpa, &v, &slot))
+	struct reqloop_vcpu boot;
+	if (prepare(li, li_gpa, &boot))
 		return -1;
-	for (;;)
-		if (platform_snp_run_vmpl(PROTO_GUEST_VMPL)) /* #HV events first; false: cancelled */
-			(void)reqloop_step(&core, (unsigned)slot, v);
+	struct vcpu_run *v = &loops[this_cpu()->cpu_index];
+	vcpu_run_init(v, &core, &boot);
+	vcpu_loop(v);
+}
+
+void guest_launch_ap(struct percpu *cpu)
+{
+	struct vcpu_run *v = &loops[cpu->cpu_index];
+	vcpu_run_init(v, &core, 0);
+	vcpu_loop(v);
 }

@@ -31,7 +31,15 @@
  *     mishandle 2 MiB aligned VMSAs), made a VMSA with no VMPL2 access,
  *     registered with the core (with the firmware's calling area) and with the
  *     hypervisor (AP Creation, "create on INIT").
- * Then the loop: Run VMPL2, reqloop_step(), forever.
+ * Then the loop: Run VMPL2, reqloop_step(), forever — one loop per vCPU. The
+ * boot vCPU's loop starts with its VMSA; every other vCPU of the SVSM
+ * (smp.h) runs guest_launch_ap(), which idles until the firmware's
+ * SVSM_CORE_CREATE_VCPU for that vCPU's APIC ID (served on whichever vCPU
+ * made the call) hands it the new VMSA, and from then on serves that
+ * vCPU's calls on that vCPU. CREATE_VCPU for an APIC ID no vCPU of the
+ * SVSM has is INVALID_PARAMETER. A VMSA deleted — by another vCPU's
+ * DELETE_VCPU, or by its own, whose call then does not return — is dropped
+ * and its vCPU idles again.
  */
 #ifndef SVSM_GUEST_LAUNCH_H
 #define SVSM_GUEST_LAUNCH_H
@@ -45,5 +53,8 @@
 int guest_launch_relocate(struct launch_info *run);
 /* Does not return once the firmware runs; -1 (logged) when it cannot be started. */
 int guest_launch_snp(const struct launch_info *li, uint64_t li_gpa);
+/* An application processor's request loop (smp_snp.c); does not return. */
+struct percpu;
+__attribute__((noreturn)) void guest_launch_ap(struct percpu *cpu);
 
 #endif

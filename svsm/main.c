@@ -2,8 +2,9 @@
 /*
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
- * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image,
- * the firmware at VMPL2 and the request loop (guest_launch.h), else exit.
+ * packed filesystem (validated, entries counted) → application processors (smp.h) →
+ * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image, the
+ * firmware at VMPL2 and the request loops (guest_launch.h), else exit.
  */
 #include <stdint.h>
 
@@ -11,11 +12,13 @@
 #include "arch/cpu.h"
 #include "arch/idt.h"
 #include "console.h"
+#include "fs/rootfs.h"
 #include "guest_launch.h"
 #include "mm/mm.h"
 #include "percpu.h"
 #include "platform.h"
 #include "selftest.h"
+#include "smp.h"
 #include "snp/ghcb_msr.h"
 #include "vtpm/vtpm_svsm.h"
 #include "arch/userabi.h"
@@ -113,7 +116,11 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	log_vtpm();
 	if (abi)
 		pr_err("no stack canary: the hardware random source failed");
+	rootfs_init(mm.fs_gpa, mm.fs_size);
 	int vtpm_failed = vtpm_boot(&li);
+	smp_start(&li); /* "smp: N of M CPUs online" */
+	if (!vtpm_failed && platform->type == LAUNCH_PLATFORM_NATIVE)
+		vtpm_failed = vtpm_check_cpus();
 
 	int failed = selftest_run();
 #ifdef SVSM_TEST_FAULT

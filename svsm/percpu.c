@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* percpu.c — per-CPU areas; only the boot CPU runs for now (APs stay halted). */
+/* percpu.c — per-CPU areas (percpu.h). */
 #include "percpu.h"
 
 #include "arch/cpu.h"
@@ -22,5 +22,17 @@ void percpu_init_bsp(void)
 	p->expect.vector = -1;
 	gdt_load(p);
 	/* After gdt_load: reloading GS clears the base, so set it last. */
+	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
+}
+
+struct percpu *percpu_get(unsigned index)
+{
+	return index < MAX_CPUS ? &cpus[index] : 0;
+}
+
+void percpu_init_ap(struct percpu *p)
+{
+	p->self = p;
+	gdt_load(p);
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)p);
 }

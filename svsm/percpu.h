@@ -2,13 +2,18 @@
 /*
  * percpu.h — per-CPU data, reached through GS base (self pointer at %gs:0).
  * The GDT and TSS are per CPU because the TSS descriptor's busy bit is.
+ * Index 0 is the boot CPU; the others are filled in by smp.c before the
+ * application processor they describe starts, each with a stack and an IST
+ * stack of its own (guard page below each), and become this_cpu() on it
+ * through percpu_init_ap(). Every CPU runs on the core's one set of page
+ * tables (mm.h).
  */
 #ifndef SVSM_PERCPU_H
 #define SVSM_PERCPU_H
 
 #include <stdint.h>
 
-#define MAX_CPUS 1
+#define MAX_CPUS 64
 
 struct __attribute__((packed)) tss64 {
 	uint32_t reserved0;
@@ -47,9 +52,17 @@ struct percpu {
 		uint64_t count, last_error;
 		unsigned last_vector;
 	} guest_fault;
+	/* SMP (smp.h): this CPU's stack and IST1 stack tops; 0 on the boot CPU (the image's). */
+	uint64_t stack_top, ist_top;
+	uint64_t hv_doorbell_gpa;  /* SNP: where hv_doorbell lies */
+	uint64_t vmsa_gpa;         /* SNP: this CPU's own VMPL0 VMSA (0 on the boot CPU: the launch's) */
 };
 
 struct percpu *this_cpu(void);
 void percpu_init_bsp(void);
+/* The area of CPU index (0..MAX_CPUS-1), or NULL. */
+struct percpu *percpu_get(unsigned index);
+/* On the application processor itself, first thing: its GDT, TSS and GS base. */
+void percpu_init_ap(struct percpu *p);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../format/launch_info.h"
 
 struct trap_frame;
+struct smp_ops;
 
 enum platform_exit_code {
 	PLATFORM_EXIT_SUCCESS = 0x10, /* QEMU isa-debug-exit: process exit (0x10 << 1) | 1 = 33 */
@@ -37,6 +38,8 @@ struct platform {
 	bool (*can_print)(void);
 	/* Ends the run when the platform has its own way (SNP: GHCB termination); NULL: exit port / halt. */
 	void (*terminate)(enum platform_exit_code code); /* does not return */
+	/* How application processors start and talk (smp.h). */
+	const struct smp_ops *smp;
 };
 
 extern const struct platform platform_native;
@@ -46,10 +49,30 @@ extern const struct platform *platform;
 /* SNP only, after mm_init(): registers the GHCB (and, with restricted injection, the #HV
  * doorbell) and lets console output flow. */
 void platform_snp_late_init(const struct launch_info *li);
-/* SNP only: takes pending #HV events, then runs vmpl on this vCPU. true when the VMPL ran
- * (its VMSA has a new exit to look at), false when the hand-over was cancelled by an event
- * (call again). A #MC or a refused request ends the guest (GHCB termination). */
-bool platform_snp_run_vmpl(unsigned vmpl);
+/* SNP only: takes pending #HV events, then runs vmpl on this vCPU: SNP_RAN when the VMPL ran
+ * (its VMSA has a new exit to look at), SNP_CANCELLED when an event cancelled the hand-over
+ * (call again), SNP_REFUSED when the host refused (its VMSA for that VMPL is gone). A #MC
+ * ends the guest (GHCB termination). */
+enum snp_run_result { SNP_RAN, SNP_CANCELLED, SNP_REFUSED };
+enum snp_run_result platform_snp_run_vmpl(unsigned vmpl);
+/* SNP, a vCPU with nothing to run: takes pending #HV events, then HLT unless *wake is set; an
+ * #HV (an IPI) ends the wait, also one that comes between the check and the HLT. */
+void platform_snp_idle(const uint64_t *wake);
+/* SNP: GHCB page and #HV doorbell for cpu, from the pool, shared (boot CPU) ... */
+struct percpu;
+void platform_snp_prepare_cpu(struct percpu *cpu);
+/* ... registered by the vCPU itself. NULL, or why not. */
+const char *platform_snp_register_cpu(struct percpu *cpu);
+/* SNP: a pool page made shared (GHCB, doorbell, host-written buffers); *pa its GPA. */
+void *platform_snp_shared_page(uint64_t *pa);
+/* SNP: a zeroed pool page for a VMSA, never 2 MiB aligned; 0 if none. */
+uint64_t platform_snp_vmsa_page(void);
+/* SNP: #HV IPIs exist (restricted injection) ... */
+bool platform_snp_has_ipi(void);
+/* ... and one to target's VMPL0 (snp/ap.h); nothing without restricted injection. */
+void platform_snp_send_ipi(struct percpu *target);
+/* SNP: the host's GHCB feature bits (hv_caps.h). */
+uint64_t platform_snp_host_features(void);
 
 void platform_select(uint32_t type, const struct launch_info *li);
 bool platform_handle_vc(struct trap_frame *f);

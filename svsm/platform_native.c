@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* platform_native.c — an ordinary VM: port I/O and MSRs just work, memory needs no validation. */
 #include "platform.h"
+#include "smp.h"
 
 static void native_init(const struct launch_info *li)
 {
@@ -24,4 +25,5 @@ const struct platform platform_native = {
 	.pte_private_mask = native_pte_mask,
 	.handle_vc = 0,
 	.describe = native_describe,
+	.smp = &smp_native_ops,
 };

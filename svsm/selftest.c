@@ -6,13 +6,20 @@
 #include "arch/guest_access.h"
 #include "arch/vmpl_switch.h"
 #include "console.h"
+#include "fs/rootfs.h"
+#include "lib/fmt.h"
 #include "lib/string.h"
 #include "mm/mm.h"
 #include "percpu.h"
+#include "platform.h"
 #include "protocol/proto_native.h"
+#include "smp.h"
 #include "snp/hv_doorbell.h"
 
 #define TEST_VA 0xFFFFC00000000000ull /* a PML4 slot nothing else uses */
+#ifndef SVSM_STRESS_MS
+#define SVSM_STRESS_MS 300 /* the boot self-test's share; make bench runs it longer */
+#endif
 
 static int failures, passes;
 
@@ -187,6 +194,75 @@ static void test_exceptions(void)
 	check("per-CPU data through GS", this_cpu() == cpu && cpu->self == cpu);
 }
 
+/* The packed filesystem, when the image has one: mapped read-only, and every entry found by its path. */
+static void test_rootfs(void)
+{
+	const struct igfs *fs = rootfs();
+	if (!fs)
+		return;
+	uint64_t pa, flags;
+	bool mapped = pgt_translate(&mm.pgt, (uint64_t)(uintptr_t)rootfs_base(), &pa, &flags);
+	check("filesystem: pages mapped read-only, not executable",
+	      mapped && pa == mm.fs_gpa && !(flags & PTE_W) && (flags & PTE_NX));
+	char path[IGFS_PATH_MAX + 1];
+	uint32_t found = 0;
+	for (uint32_t i = 0; i < fs->count; i++) {
+		uint32_t ino;
+		if (!igfs_path(fs, i, path, sizeof(path)) && !igfs_lookup(fs, path, strlen(path), false, &ino) && ino == i)
+			found++;
+	}
+	check("filesystem: every entry found by its path", found == fs->count);
+}
+
+/* Every CPU on its own: per-CPU area through GS, its GDT (with its TSS), its stack, the one
+ * IDT and the one set of page tables; an AP's stack has its guard page unmapped below. */
+struct cpu_view {
+	uint64_t gdt, idt, cr3, rsp, self;
+	unsigned index, tr;
+	int seen;
+};
+static struct cpu_view cpu_view[MAX_CPUS];
+
+struct __attribute__((packed)) desc_reg {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static void look(void *arg, unsigned cpu)
+{
+	(void)arg;
+	struct desc_reg g, i;
+	uint16_t tr;
+	uint64_t rsp;
+	__asm__ volatile("sgdt %0; sidt %1; str %2; movq %%rsp, %3" : "=m"(g), "=m"(i), "=r"(tr), "=r"(rsp));
+	struct percpu *p = this_cpu();
+	cpu_view[cpu] = (struct cpu_view){ g.base, i.base, read_cr3(), rsp, (uint64_t)(uintptr_t)p->self, p->cpu_index,
+					   tr, 1 };
+}
+
+static void test_every_cpu(void)
+{
+	unsigned n = smp_cpus_online(), bad = 0;
+	memset(cpu_view, 0, sizeof(cpu_view));
+	smp_run_all(look, 0);
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = smp_online_index(k);
+		struct percpu *p = percpu_get(i);
+		uint64_t pa, fl;
+		bool ok = i < MAX_CPUS && cpu_view[i].seen && cpu_view[i].index == i &&
+			  cpu_view[i].self == (uint64_t)(uintptr_t)p && cpu_view[i].gdt == (uint64_t)(uintptr_t)p->gdt &&
+			  cpu_view[i].tr == 0x18 && cpu_view[i].idt == cpu_view[0].idt && cpu_view[i].cr3 == cpu_view[0].cr3;
+		if (ok && i) /* an AP: on its own stack, above its unmapped guard page */
+			ok = cpu_view[i].rsp < p->stack_top && cpu_view[i].rsp >= p->stack_top - 4 * PAGE_SIZE &&
+			     !pgt_translate(&mm.pgt, p->stack_top - 5 * PAGE_SIZE, &pa, &fl) && p->ist_top &&
+			     p->tss.ist[0] == p->ist_top;
+		bad += !ok;
+	}
+	char name[96];
+	fmt_snprintf(name, sizeof(name), "every CPU (%u) on its own per-CPU area, GDT/TSS, stack and IST; one IDT, one CR3", n);
+	check(name, n >= 1 && bad == 0);
+}
+
 int selftest_run(void)
 {
 	failures = passes = 0;
@@ -196,7 +272,12 @@ int selftest_run(void)
 	test_exceptions();
 	test_guest_access();
 	test_hv_window();
+	test_rootfs();
 	proto_selftest_run(check); /* issue 6: the protocol through a simulated calling area */
+	if (platform->type == LAUNCH_PLATFORM_NATIVE) { /* issue 15: on every CPU at once */
+		test_every_cpu();
+		proto_stress_selftest(check, SVSM_STRESS_MS);
+	}
 	log_msg(failures ? LOG_ERR : LOG_INFO, "self-tests: %d passed, %d failed", passes, failures);
 	return failures;
 }

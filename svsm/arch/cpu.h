@@ -41,6 +41,17 @@ static inline uint64_t read_cr3(void) { uint64_t v; __asm__ volatile("mov %%cr3,
 static inline uint64_t read_cr4(void) { uint64_t v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { __asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
 static inline void invlpg(uint64_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+/* This CPU's whole TLB: toggling CR4.PGE drops global entries too; without PGE a CR3 reload does. */
+static inline void tlb_flush_local(void)
+{
+	uint64_t cr4 = read_cr4();
+	if (cr4 & (1ull << 7)) {
+		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4 & ~(1ull << 7)) : "memory");
+		__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+	} else {
+		write_cr3(read_cr3());
+	}
+}
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {

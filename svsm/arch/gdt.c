@@ -17,7 +17,7 @@ struct __attribute__((packed)) desc_ptr {
 void gdt_load(struct percpu *cpu)
 {
 	memset(&cpu->tss, 0, sizeof(cpu->tss));
-	cpu->tss.ist[0] = (uint64_t)(uintptr_t)_ist_top;
+	cpu->tss.ist[0] = cpu->ist_top ? cpu->ist_top : (uint64_t)(uintptr_t)_ist_top; /* APs: their own */
 	cpu->tss.iomap_base = sizeof(cpu->tss); /* no I/O bitmap */
 
 	uint64_t base = (uint64_t)(uintptr_t)&cpu->tss;

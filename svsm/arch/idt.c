@@ -8,11 +8,12 @@
 #include "../lib/fmt.h"
 #include "../percpu.h"
 #include "../platform.h"
+#include "../smp.h"
 #include "cpu.h"
 #include "gdt.h"
 #include "guest_access.h"
 
-extern const uint64_t exc_stub_table[32];
+extern const uint64_t exc_stub_table[32], irq_stub_ipi, irq_stub_spurious;
 
 struct __attribute__((packed)) idt_entry {
 	uint16_t off0;
@@ -25,7 +26,7 @@ struct __attribute__((packed)) idt_entry {
 };
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry is 16 bytes");
 
-static struct idt_entry idt[32];
+static struct idt_entry idt[256]; /* gates 0-31 and the two vectors of idt.h; the rest not present */
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
@@ -37,25 +38,35 @@ static const char *const names[32] = {
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
 
-void idt_init(void)
+static void gate(unsigned v, uint64_t a)
 {
-	for (unsigned v = 0; v < 32; v++) {
-		uint64_t a = exc_stub_table[v];
-		idt[v].off0 = (uint16_t)a;
-		idt[v].sel = SEL_CODE64;
-		/* IST1 where the current stack cannot be trusted. Not for #HV (28): it arrives in
-		 * ring 0 on a good stack, and may nest (snp/hv_doorbell.h). */
-		idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
-		idt[v].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
-		idt[v].off1 = (uint16_t)(a >> 16);
-		idt[v].off2 = (uint32_t)(a >> 32);
-		idt[v].reserved = 0;
-	}
+	idt[v].off0 = (uint16_t)a;
+	idt[v].sel = SEL_CODE64;
+	/* IST1 where the current stack cannot be trusted. Not for #HV (28): it arrives in
+	 * ring 0 on a good stack, and may nest (snp/hv_doorbell.h). */
+	idt[v].ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
+	idt[v].type = 0x8E; /* present, DPL 0, 64-bit interrupt gate */
+	idt[v].off1 = (uint16_t)(a >> 16);
+	idt[v].off2 = (uint32_t)(a >> 32);
+	idt[v].reserved = 0;
+}
+
+void idt_load(void)
+{
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
 	} p = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 	__asm__ volatile("lidt %0" : : "m"(p));
+}
+
+void idt_init(void)
+{
+	for (unsigned v = 0; v < 32; v++)
+		gate(v, exc_stub_table[v]);
+	gate(IDT_IPI_VECTOR, irq_stub_ipi);
+	gate(IDT_SPURIOUS_VECTOR, irq_stub_spurious);
+	idt_load();
 }
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -71,12 +82,13 @@ static void line(const char *fmt, ...)
 
 void fatal_frame(const struct trap_frame *f, const char *why)
 {
-	unsigned v = (unsigned)f->vector & 31;
+	unsigned v = (unsigned)f->vector & 255;
 	/* SNP before the GHCB, or a fault inside #VC handling: a port write would #VC again. */
 	if (!platform_can_print())
 		platform_exit(PLATFORM_EXIT_CRASH);
-	line("\n*** EXCEPTION %s (vector %u), error code 0x%lx: %s\n", names[v], v,
-	     (unsigned long)f->error_code, why);
+	struct percpu *cpu = this_cpu();
+	line("\n*** EXCEPTION %s (vector %u) on CPU %u, error code 0x%lx: %s\n", v < 32 ? names[v] : "interrupt", v,
+	     cpu ? cpu->cpu_index : 0, (unsigned long)f->error_code, why);
 	line("faulting address: RIP=%016lx", (unsigned long)f->rip);
 	if (v == 14)
 		line(" CR2=%016lx", (unsigned long)read_cr2());
@@ -127,6 +139,12 @@ void exception_dispatch(struct trap_frame *f)
 		f->rip = cpu->expect.fixup_rip;
 		return;
 	}
+	if (f->vector == IDT_IPI_VECTOR) {
+		smp_ipi_interrupt();
+		return;
+	}
+	if (f->vector == IDT_SPURIOUS_VECTOR)
+		return; /* no EOI for a spurious interrupt */
 	if (f->vector == 29 && platform_handle_vc(f))
 		return;
 	if (f->vector == 28 && platform_handle_hv(f))

@@ -8,6 +8,9 @@
  * (percpu expect) resumes at its fixup;
  * #VC goes to the platform (SNP decodes and forwards it to the hypervisor);
  * #HV goes to the platform (SNP with restricted injection: hv_doorbell.h);
+ * the two interrupt vectors the core uses go to smp.h (IDT_IPI_VECTOR, the
+ * native platform's inter-processor interrupt) or are dropped (the APIC's
+ * spurious vector, which takes no EOI); every other vector has no gate;
  * anything else prints the vector name, error code, faulting address (RIP,
  * and CR2 for #PF) and every register, then ends the run through the
  * platform (QEMU test device: "crash" code) or halts.
@@ -23,7 +26,13 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+#define IDT_IPI_VECTOR      0xF2u /* 242: arch/head.S has its stub */
+#define IDT_SPURIOUS_VECTOR 0xFFu /* 255 */
+
+/* Boot CPU: builds the one IDT every CPU shares, and loads it. */
 void idt_init(void);
+/* An application processor: loads the shared IDT. */
+void idt_load(void);
 void exception_dispatch(struct trap_frame *f);
 __attribute__((noreturn)) void fatal_frame(const struct trap_frame *f, const char *why);
 

@@ -53,3 +53,22 @@ hv_window_end:
 hv_window_cancel:
 	xorl %eax, %eax
 	ret
+
+/*
+ * void snp_idle_halt(const uint64_t *wake)
+ *   HLT unless *wake is non-zero, for a vCPU with nothing to run (its
+ *   request loop, guest_launch.c). [hv_idle_start, hv_idle_end) is the same
+ *   kind of window: an #HV from the check on (the IPI that says *wake
+ *   changed) moves RIP to hv_idle_end, past the HLT, so a wake-up between
+ *   the check and the HLT is not lost; one that arrives in the HLT ends it.
+ */
+	.globl snp_idle_halt
+snp_idle_halt:
+	cmpq $0, (%rdi)
+	.globl hv_idle_start
+hv_idle_start:
+	jnz 1f
+	hlt
+	.globl hv_idle_end
+hv_idle_end:
+1:	ret

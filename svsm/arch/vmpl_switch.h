@@ -14,4 +14,8 @@ int snp_run_vmpl_window(struct hv_doorbell *db, unsigned vmpl);
 
 extern const char hv_window_start[], hv_window_end[], hv_window_cancel[];
 
+/* HLT unless *wake is set, the #HV window around it (vmpl_switch.S). */
+void snp_idle_halt(const uint64_t *wake);
+extern const char hv_idle_start[], hv_idle_end[];
+
 #endif

@@ -99,3 +99,13 @@ const char *memmap_type_name(uint16_t type)
 	}
 	return "unknown";
 }
+
+const struct mem_range *memmap_ram_overlap(const struct memmap *m, uint64_t base, uint64_t size)
+{
+	for (unsigned i = 0; i < m->count; i++) {
+		const struct mem_range *r = &m->r[i];
+		if (r->type == MEMMAP_TYPE_RAM && r->size && r->base < base + size && base < r->base + r->size)
+			return r;
+	}
+	return NULL;
+}

@@ -41,6 +41,8 @@ int memmap_parse(const void *area, size_t area_size, struct memmap *out);
 /* RAM ranges of `in` minus [base, base + size) into `out`. */
 int memmap_subtract(const struct memmap *in, uint64_t base, uint64_t size, struct memmap *out);
 uint64_t memmap_ram_bytes(const struct memmap *m);
+/* The first RAM range of m that overlaps [base, base + size), or NULL. */
+const struct mem_range *memmap_ram_overlap(const struct memmap *m, uint64_t base, uint64_t size);
 uint64_t memmap_end(const struct memmap *m);
 const char *memmap_type_name(uint16_t type);
 

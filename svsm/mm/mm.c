@@ -6,8 +6,12 @@
 #include "../console.h"
 #include "../lib/string.h"
 #include "../platform.h"
+#include "../protocol/spinlock.h"
 
 struct mm mm;
+/* Pool and heap are shared by every CPU (smp.h): one lock, a leaf (nothing else is
+ * taken while it is held), around each allocator call. */
+static struct spinlock alloc_lock;
 
 #define MAX_POOL_PAGES (256u * 1024u * 1024u / 4096u)
 static uint8_t pool_bitmap[PALLOC_BITMAP_BYTES(MAX_POOL_PAGES)];
@@ -37,9 +41,25 @@ static void *pgt_p2v(void *arg, uint64_t pa)
 	return phys_to_virt(pa);
 }
 
+uint64_t alloc_pages(unsigned n, unsigned align)
+{
+	spin_lock(&alloc_lock, 0, 0);
+	uint64_t pa = palloc_alloc(&mm.pool, n, align);
+	spin_unlock(&alloc_lock);
+	return pa;
+}
+
+bool free_pages(uint64_t pa, unsigned n)
+{
+	spin_lock(&alloc_lock, 0, 0);
+	bool ok = palloc_free(&mm.pool, pa, n);
+	spin_unlock(&alloc_lock);
+	return ok;
+}
+
 uint64_t alloc_page(void)
 {
-	uint64_t pa = palloc_alloc(&mm.pool, 1, 1);
+	uint64_t pa = alloc_pages(1, 1);
 	if (pa)
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	return pa;
@@ -47,18 +67,24 @@ uint64_t alloc_page(void)
 
 void free_page(uint64_t pa)
 {
-	if (!palloc_free(&mm.pool, pa, 1))
+	if (!free_pages(pa, 1))
 		pr_warn("free_page: 0x%lx was not allocated", (unsigned long)pa);
 }
 
 void *kmalloc(uint64_t n)
 {
-	return heap_alloc(&mm.heap, n);
+	spin_lock(&alloc_lock, 0, 0);
+	void *p = heap_alloc(&mm.heap, n);
+	spin_unlock(&alloc_lock);
+	return p;
 }
 
 void kfree(void *p)
 {
-	if (!heap_free(&mm.heap, p))
+	spin_lock(&alloc_lock, 0, 0);
+	bool ok = heap_free(&mm.heap, p);
+	spin_unlock(&alloc_lock);
+	if (!ok)
 		pr_warn("kfree: bad pointer %p", p);
 }
 
@@ -85,9 +111,34 @@ static int map_kernel_region(void)
 		if (rc)
 			return rc;
 	}
-	/* Everything past the image: the builder's tables and the pool. */
+	/* Everything past the image: the packed filesystem read-only, the pool read-write. */
 	uint64_t img = (uint64_t)(uintptr_t)_kernel_end - base;
-	return pgt_map(&mm.pgt, base + img, mm.region_gpa + img, mm.region_size - img, PTE_W | PTE_NX | PTE_G);
+	uint64_t fs = mm.fs_size ? mm.fs_gpa - mm.region_gpa : img, fs_end = fs + mm.fs_size;
+	int rc = 0;
+	if (fs > img)
+		rc = pgt_map(&mm.pgt, base + img, mm.region_gpa + img, fs - img, PTE_W | PTE_NX | PTE_G);
+	if (!rc && mm.fs_size)
+		rc = pgt_map(&mm.pgt, base + fs, mm.fs_gpa, mm.fs_size, PTE_NX | PTE_G);
+	if (!rc)
+		rc = pgt_map(&mm.pgt, base + fs_end, mm.region_gpa + fs_end, mm.region_size - fs_end,
+			     PTE_W | PTE_NX | PTE_G);
+	return rc;
+}
+
+/* The packed filesystem only where the builder puts it: page aligned, after the image, populated. */
+static void take_fs(const struct launch_info *li)
+{
+	uint64_t lo = mm.region_gpa + mm.image_size, hi = mm.region_gpa + li->kernel_populated_size;
+	if (!li->fs_size && !li->fs_gpa)
+		return;
+	if (li->fs_gpa % PAGE_SIZE || li->fs_size % PAGE_SIZE || !li->fs_size || li->fs_gpa < lo || li->fs_gpa > hi ||
+	    li->fs_size > hi - li->fs_gpa) {
+		pr_err("fs: 0x%lx+0x%lx is not a page-aligned range of the kernel region's populated part after the "
+		       "image: ignored", (unsigned long)li->fs_gpa, (unsigned long)li->fs_size);
+		return;
+	}
+	mm.fs_gpa = li->fs_gpa;
+	mm.fs_size = li->fs_size;
 }
 
 static int map_direct(uint64_t pa, uint64_t size)
@@ -113,6 +164,8 @@ int mm_init(const struct launch_info *li)
 	if (rc)
 		return -1;
 
+	if (li->kernel_populated_size <= mm.region_size)
+		take_fs(li);
 	uint64_t pool_start = mm.region_gpa + li->kernel_populated_size;
 	uint64_t pool_pages = (mm.region_gpa + mm.region_size - pool_start) >> 12;
 	if (li->kernel_populated_size < mm.image_size || pool_pages > MAX_POOL_PAGES || pool_pages < HEAP_PAGES * 2) {

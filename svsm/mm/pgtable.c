@@ -52,7 +52,7 @@ int pgt_map(struct pgt *t, uint64_t va, uint64_t pa, uint64_t size, uint64_t fla
 			return rc;
 		if (large && (*e & PTE_P) && !(*e & PTE_PS))
 			return PGT_CONFLICT; /* a table already lives there */
-		*e = ((pa + off) & PTE_ADDR_MASK) | t->enc | PTE_P | (flags & (PTE_W | PTE_NX | PTE_G | PTE_PS));
+		*e = ((pa + off) & PTE_ADDR_MASK) | t->enc | PTE_P | (flags & (PTE_W | PTE_NX | PTE_G | PTE_PS | PTE_PCD | PTE_PWT));
 	}
 	return PGT_OK;
 }

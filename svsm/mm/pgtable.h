@@ -17,6 +17,8 @@
 #define PTE_P   0x001ull
 #define PTE_W   0x002ull
 #define PTE_U   0x004ull
+#define PTE_PWT 0x008ull
+#define PTE_PCD 0x010ull
 #define PTE_A   0x020ull
 #define PTE_D   0x040ull
 #define PTE_PS  0x080ull
@@ -43,7 +45,7 @@ enum pgt_err {
 	PGT_NOT_MAPPED = -4,
 };
 
-/* flags: PTE_W, PTE_NX, PTE_G...; PTE_PS asks for 2 MiB pages (all three aligned to 2 MiB). */
+/* flags: PTE_W, PTE_NX, PTE_G, PTE_PCD|PTE_PWT (uncached MMIO); PTE_PS asks for 2 MiB pages (all three aligned to 2 MiB). */
 int pgt_map(struct pgt *t, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 /* 4 KiB mappings only (a large page in the range is PGT_CONFLICT). */
 int pgt_unmap(struct pgt *t, uint64_t va, uint64_t size);

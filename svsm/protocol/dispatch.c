@@ -61,6 +61,11 @@ void proto_dispatch(struct proto_core *c, unsigned slot, struct proto_regs *r)
 
 bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs *r)
 {
+	return proto_handle_request_gen(c, slot, 0, false, r);
+}
+
+bool proto_handle_request_gen(struct proto_core *c, unsigned slot, uint32_t gen, bool check_gen, struct proto_regs *r)
+{
 	if (slot >= PROTO_MAX_VCPUS)
 		return false;
 	/* Our own CA cannot move under us: only this vCPU's REMAP_CA changes it, and the
@@ -68,7 +73,7 @@ bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs
 	 * take it (a page-state change the guest asked it for directly): the exchange then
 	 * faults, and a call nobody can see is no call — registers and flag stay as they are. */
 	proto_lock(c, &c->reg_lock);
-	bool used = c->vcpu[slot].used;
+	bool used = c->vcpu[slot].used && (!check_gen || c->vcpu[slot].gen == gen);
 	uint64_t caa = c->vcpu[slot].caa;
 	spin_unlock(&c->reg_lock);
 	if (!used)

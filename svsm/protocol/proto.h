@@ -61,8 +61,11 @@
  *  Calls and what they take:
  *    PVALIDATE    pin list page (L1 then L2), per entry L1 → L2 (check), unpin (L2)
  *    CREATE_VCPU  L1(VMSA), L1(CA) ascending → L2 (check, reserve slot); revoke,
- *                 flush, read the VMSA; L2 (release the slot on error)
+ *                 flush, read the VMSA; L2 (release the slot on error); the
+ *                 platform's vcpu_bind (no lock of ours is taken in it)
  *    DELETE_VCPU  L1(VMSA) → L2 (lookup); clear EFER.SVME, RMPADJUST; L2 (remove)
+ *    request loop (reqloop.h) L1(VMSA) → L2 around its reads and its write-back,
+ *                 nothing held while the call is dispatched
  *    REMAP_CA     L1(new CA) → L2 (check), clear its CALL_PENDING, L2 (switch)
  *    DEPOSIT_MEM  pin list; per entry L3 (reserve) ; L1 → L2 (check) ; L3 (push)
  *    WITHDRAW_MEM pin list; per run L3 (take) ; L1 → update ; then L3, L2 (MEM_AVAILABLE)
@@ -172,7 +175,8 @@ struct proto_vcpu_slot {
 	uint64_t vmsa, caa;  /* GPAs */
 	uint32_t apic_id;
 	bool used;
-	bool running;        /* its VMSA is executing: DELETE_VCPU refuses (0x80001003) */
+	bool running;        /* a launch vCPU, executing outside the SVSM's control: DELETE_VCPU refuses (0x80001003) */
+	uint32_t gen;        /* changes with every registration in this slot: (slot, gen) names one vCPU */
 };
 
 struct proto_pin {
@@ -240,12 +244,18 @@ int proto_attach_vtpm(struct proto_core *c, const struct proto_vtpm *v, const ui
 /* The request loop's step for vCPU slot: if its calling area has call_pending set,
  * clears it, dispatches *r and returns true; false if there was no call. */
 bool proto_handle_request(struct proto_core *c, unsigned slot, struct proto_regs *r);
+/* The same for the vCPU registered in slot as generation gen only (the request loop's: a slot
+ * emptied and filled again meanwhile holds another vCPU, whose calling area is not ours). */
+bool proto_handle_request_gen(struct proto_core *c, unsigned slot, uint32_t gen, bool check_gen, struct proto_regs *r);
 /* Dispatches one call (RAX = protocol << 32 | call) for vCPU slot; result in r->rax. */
 void proto_dispatch(struct proto_core *c, unsigned slot, struct proto_regs *r);
 
 /* ---- introspection, for tests and the self-test ---- */
 /* Slot of the vCPU whose VMSA is at vmsa, or -1. */
 int proto_find_vcpu(struct proto_core *c, uint64_t vmsa);
+/* Whether slot still holds the vCPU (vmsa, gen) it held when it was looked up; *vmsa and *gen
+ * receive what it holds now (false: nothing). */
+bool proto_vcpu_get(struct proto_core *c, unsigned slot, uint64_t *vmsa, uint32_t *gen);
 /* Caller holds the page's stripe lock (tests: or no call is in flight). */
 bool proto_page_registered(struct proto_core *c, uint64_t page, bool *is_vmsa);
 struct spinlock *proto_stripe_lock(struct proto_core *c, uint64_t gpa);

@@ -6,6 +6,7 @@
 
 #include "../lib/string.h"
 #include "../mm/mm.h"
+#include "../smp.h"
 
 void *proto_kmem_alloc(void *ctx, size_t n)
 {
@@ -17,7 +18,7 @@ void *proto_kmem_alloc(void *ctx, size_t n)
 		return p;
 	}
 	size_t pages = (n + PAGE_SIZE - 1) / PAGE_SIZE;
-	uint64_t pa = palloc_alloc(&mm.pool, pages, 1);
+	uint64_t pa = alloc_pages((unsigned)pages, 1);
 	if (!pa)
 		return 0;
 	void *p = phys_to_virt(pa);
@@ -34,11 +35,12 @@ void proto_kmem_free(void *ctx, void *p, size_t n)
 	}
 	/* Pool pages live in the kernel region, mapped at LAUNCH_KERNEL_VBASE (see mm.h). */
 	uint64_t pa = (uint64_t)(uintptr_t)p - LAUNCH_KERNEL_VBASE + mm.region_gpa;
-	palloc_free(&mm.pool, pa, (n + PAGE_SIZE - 1) / PAGE_SIZE);
+	free_pages(pa, (unsigned)((n + PAGE_SIZE - 1) / PAGE_SIZE));
 }
 
 void proto_kmem_relax(void *ctx)
 {
 	(void)ctx;
+	smp_tlb_poll(); /* a CPU waiting for a lock still answers TLB shootdowns (mm/shootdown.h) */
 	__asm__ volatile("pause");
 }

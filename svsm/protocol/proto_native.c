@@ -69,7 +69,7 @@ int proto_native_init(struct rmp_sim *sim, struct proto_platform *plat, uint64_t
 		return -1;
 	rmp_sim_init(sim, base, npages, mem, pg, large);
 	*plat = (struct proto_platform){ sim, n_pvalidate, n_rmpadjust, n_read, n_write, n_zero, n_xchg8, n_update64,
-					 n_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, n_flush };
+					 n_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, n_flush, 0, 0 };
 	return 0;
 }
 

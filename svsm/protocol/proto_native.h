@@ -17,5 +17,9 @@ void proto_native_fini(struct rmp_sim *sim);
 
 /* Runs the in-kernel protocol self-test; check(name, ok) records each result. */
 void proto_selftest_run(void (*check)(const char *name, int ok));
+/* The protocol stress (proto_stress.h) on every online CPU for ms milliseconds, its own
+ * simulated RMP, a TLB shootdown across the CPUs at every flush: one check, which fails on
+ * any invariant violation. Native platform, boot CPU. */
+void proto_stress_selftest(void (*check)(const char *name, int ok), unsigned ms);
 
 #endif

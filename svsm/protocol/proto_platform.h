@@ -54,6 +54,13 @@ struct proto_platform {
 	/* After a page's guest access was revoked or it was rescinded: no TLB anywhere may
 	 * still translate to [gpa, gpa+len) with the old permissions when this returns. */
 	void (*flush)(void *ctx, uint64_t gpa, uint64_t len);
+	/* Optional (NULL: any APIC ID, nobody to tell). Whether a vCPU with this APIC ID exists
+	 * to run a VMSA, i.e. has a request loop of its own (CREATE_VCPU answers
+	 * INVALID_PARAMETER otherwise) ... */
+	bool (*vcpu_exists)(void *ctx, uint32_t apic_id);
+	/* ... and, once CREATE_VCPU registered the VMSA in slot (generation gen), the hand-over
+	 * to that vCPU's request loop, which serves the new vCPU's calls from then on. */
+	void (*vcpu_bind)(void *ctx, uint32_t apic_id, unsigned slot, uint32_t gen);
 };
 
 #endif

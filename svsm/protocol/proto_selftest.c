@@ -8,11 +8,16 @@
  * test exercises; the results are read back from the VMSA.
  */
 #include "proto.h"
+#include "proto_kmem.h"
 #include "proto_native.h"
+#include "proto_stress.h"
 #include "reqloop.h"
 
+#include "../arch/tsc.h"
+#include "../lib/fmt.h"
 #include "../lib/sha512.h"
 #include "../lib/string.h"
+#include "../smp.h"
 
 #define SIM_BASE 0x100000000ull /* a made-up guest-physical base for the simulated guest */
 #define SIM_PAGES 1024ull       /* 4 MiB: two 2 MiB chunks */
@@ -24,6 +29,7 @@
 static struct proto_core core;
 static struct rmp_sim sim;
 static struct proto_platform plat;
+static struct reqloop_vcpu rv = { 0, 0, VMSA, 0 }; /* the boot vCPU as its request loop knows it */
 
 /* The processor's side of a guest exit: registers and exit code land in the VMSA. */
 static struct igvm_sev_vmsa *guest_exit(uint64_t code, uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8)
@@ -44,7 +50,7 @@ static uint64_t guest_call(uint32_t proto, uint32_t fn, uint64_t rcx, uint64_t r
 	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
 	ca->call_pending = 1;
 	struct igvm_sev_vmsa *v = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)proto << 32 | fn, rcx, rdx, r8);
-	if (reqloop_step(&core, 0, v) != REQLOOP_CALL || ca->call_pending || !(v->efer & EFER_SVME))
+	if (reqloop_step(&core, &rv) != REQLOOP_CALL || ca->call_pending || !(v->efer & EFER_SVME))
 		return ~0ull;
 	if (out)
 		*out = (struct proto_regs){ v->rax, v->rcx, v->rdx, v->r8 };
@@ -71,6 +77,7 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	ok = ok && !proto_mark_validated(&core, SIM_BASE, 16 * 4096);
 	ok = ok && rmp_sim_rmpadjust(&sim, VMSA, false, PROTO_GUEST_VMPL, 0, true) == RMP_OK;
 	ok = ok && proto_add_boot_vcpu(&core, VMSA, CA, 0) == 0;
+	rv.gen = core.vcpu[0].gen;
 	rmp_sim_flush(&sim, VMSA, 4096); /* the launch flushes once after its RMPADJUSTs */
 	struct igvm_sev_vmsa *gv = rmp_sim_map(&sim, VMSA, sizeof(*gv));
 	gv->efer = EFER_SVME;
@@ -82,11 +89,11 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	struct proto_ca *ca = rmp_sim_map(&sim, CA, sizeof(*ca));
 	ca->call_pending = 1;
 	gv = guest_exit(SVM_EXIT_INTR, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	ok = reqloop_step(&core, 0, gv) == REQLOOP_OTHER_EXIT && ca->call_pending == 1 &&
+	ok = reqloop_step(&core, &rv) == REQLOOP_OTHER_EXIT && ca->call_pending == 1 &&
 	     gv->rax == SVSM_CORE_QUERY_PROTOCOL && gv->rcx == 1 && (gv->efer & EFER_SVME);
 	ca->call_pending = 0;
 	gv = guest_exit(SVM_EXIT_VMGEXIT, (uint64_t)SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	ok = ok && reqloop_step(&core, 0, gv) == REQLOOP_NO_CALL && gv->rax == SVSM_CORE_QUERY_PROTOCOL &&
+	ok = ok && reqloop_step(&core, &rv) == REQLOOP_NO_CALL && gv->rax == SVSM_CORE_QUERY_PROTOCOL &&
 	     gv->rcx == 1 && gv->rdx == 2 && gv->r8 == 3 && (gv->efer & EFER_SVME) &&
 	     atomic_load(&core.st.calls) == 0;
 	check("protocol: request loop ignores other exits and VMGEXIT without call_pending", ok);
@@ -121,7 +128,7 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	ok = guest_call(0, SVSM_CORE_CREATE_VCPU, SIM_BASE + 0x5000, SIM_BASE + 0x6000, 1, 0) == SVSM_SUCCESS &&
 	     pval1(SIM_BASE + 0x5000) == SVSM_ERR_INVALID_ADDRESS &&
 	     guest_call(0, SVSM_CORE_DELETE_VCPU, SIM_BASE + 0x5000, 0, 0, 0) == SVSM_SUCCESS &&
-	     guest_call(0, SVSM_CORE_DELETE_VCPU, VMSA, 0, 0, 0) == SVSM_ERR_BUSY;
+	     guest_call(0, SVSM_CORE_DELETE_VCPU, VMSA, 0, 0, 0) == SVSM_ERR_INVALID_PARAMETER;
 	check("protocol: CREATE_VCPU / DELETE_VCPU", ok);
 
 	/* Attestation: REPORT_DATA = SHA-512(nonce || manifest) of an empty services manifest. */
@@ -146,4 +153,87 @@ void proto_selftest_run(void (*check)(const char *name, int ok))
 	      rmp_sim_violations(&sim) == 0);
 	proto_destroy(&core);
 	proto_native_fini(&sim);
+}
+
+/* ---- the stress on every CPU (proto_stress.h) ---- */
+
+#define STRESS_BASE 0x200000000ull /* another made-up guest-physical base */
+#define STRESS_MEM (8ull << 20)     /* guest 0-4 MiB and 6-8 MiB, SVSM memory 4-6 MiB */
+#define STRESS_SVSM_OFF (4ull << 20)
+#define STRESS_SVSM_SIZE (2ull << 20)
+
+static struct {
+	struct pstress s;
+	struct proto_core core;
+	struct rmp_sim sim;
+	struct proto_platform plat;
+	struct pstress_vcpu *v;
+	unsigned nv;
+	atomic_uint next;
+	uint64_t deadline;
+} stress;
+
+/* The protocol's flush on this platform: the simulated RMP's (what the invariants check) and a
+ * real shootdown across the CPUs, so the stress also drives mm/shootdown.h under contention. */
+static void stress_flush(void *ctx, uint64_t gpa, uint64_t len)
+{
+	rmp_sim_flush(ctx, gpa, len);
+	smp_tlb_flush_all();
+}
+
+static void stress_cpu(void *arg, unsigned cpu)
+{
+	(void)arg;
+	(void)cpu;
+	unsigned id = atomic_fetch_add(&stress.next, 1);
+	if (id >= stress.nv)
+		return;
+	struct pstress_vcpu *v = &stress.v[id];
+	uint64_t hv = 0x5DEECE66Dull + id;
+	for (unsigned n = 0; !tsc_passed(stress.deadline); n++) {
+		if (n % 8 == (id % 8))
+			pstress_hv_step(&stress.s, &hv); /* every CPU plays the hypervisor now and then */
+		pstress_step(&stress.s, v);
+		smp_tlb_poll();
+	}
+}
+
+void proto_stress_selftest(void (*check)(const char *name, int ok), unsigned ms)
+{
+	unsigned ncpu = smp_cpus_online();
+	stress.nv = ncpu < PSTRESS_MAX_VCPUS ? ncpu : PSTRESS_MAX_VCPUS;
+	stress.v = proto_kmem_alloc(0, stress.nv * sizeof(*stress.v));
+	if (!stress.v || proto_native_init(&stress.sim, &stress.plat, STRESS_BASE, STRESS_MEM / 4096)) {
+		check("protocol stress: simulated guest memory", 0);
+		return;
+	}
+	stress.plat.flush = stress_flush;
+	if (pstress_setup(&stress.s, &stress.core, &stress.plat, &stress.sim, STRESS_BASE, STRESS_MEM,
+			  STRESS_SVSM_OFF, STRESS_SVSM_SIZE, stress.nv, stress.v, 15)) {
+		check("protocol stress: set up", 0);
+		return;
+	}
+	atomic_store(&stress.next, 0);
+	uint64_t t0 = rdtsc();
+	stress.deadline = tsc_deadline_ms(ms);
+	smp_run_all(stress_cpu, 0);
+	pstress_finish(&stress.s, &stress.v[0]);
+	unsigned took = (unsigned)tsc_ms_since(t0);
+	struct pstress *s = &stress.s;
+	uint64_t bad = pstress_violations(s);
+	char name[400];
+	fmt_snprintf(name, sizeof(name),
+		     "protocol stress on %u CPUs, %u ms: %lu operations (%lu PVALIDATE entries, %lu vCPUs created, "
+		     "%lu deleted, %lu deposits, %lu withdrawn), %lu checks, %lu flushes, "
+		     "%lu invariant violations (double PVALIDATE %lu)%s%s",
+		     stress.nv, took, (unsigned long)s->ops, (unsigned long)s->entries, (unsigned long)s->created,
+		     (unsigned long)s->deleted, (unsigned long)s->deposited, (unsigned long)s->withdrawn,
+		     (unsigned long)s->checks, (unsigned long)atomic_load(&stress.sim.n_flush), (unsigned long)bad,
+		     (unsigned long)atomic_load(&stress.sim.v_double),
+		     atomic_load(&s->violations) ? ", first: " : "",
+		     atomic_load(&s->violations) ? proto_check_name(s->first.kind) : "");
+	check(name, bad == 0 && s->ops > 0);
+	proto_destroy(&stress.core);
+	proto_native_fini(&stress.sim);
+	proto_kmem_free(0, stress.v, stress.nv * sizeof(*stress.v));
 }

@@ -9,6 +9,8 @@
 #include "../lib/string.h"
 #include "../mm/mm.h"
 #include "../percpu.h"
+#include "../platform.h"
+#include "../smp.h"
 #include "../snp/guest_req.h"
 #include "../snp/tlb.h"
 
@@ -96,21 +98,29 @@ static int s_report(void *ctx, const uint8_t data[64], uint8_t *out, uint32_t ca
  * guest's entries — and the SVSM's own, which simply refill. TLBSYNC makes "on every
  * processor" true before we return: the caller's next step may hand the page on.
  *
- * Without INVLPGB there is no instruction that reaches other processors' TLBs; the
- * fallback reloads CR3 (this processor's non-global entries only) and the launch
- * warns that revocations are then not guaranteed to be seen everywhere.
+ * Without INVLPGB there is no instruction that reaches other processors' TLBs: with
+ * more than one vCPU the SVSM shoots them down itself (mm/shootdown.h through smp.h):
+ * every other vCPU flushes its own TLB — from its #HV handler when the #HV IPI reached
+ * it in the guest's VMPL, or at its next acknowledgement point when it runs the SVSM —
+ * before this returns. That needs #HV IPIs (restricted injection); without them, and
+ * with one vCPU, only this vCPU flushes (CR4.PGE toggled: global entries too), and the
+ * launch warns when other vCPUs exist. That a full flush in VMPL0 also drops the
+ * vCPU's lower-VMPL entries is the assumption COCONUT-SVSM's per-CPU flush makes too;
+ * a processor with INVLPGB never takes this path.
  */
 static void s_flush(void *ctx, uint64_t gpa, uint64_t len)
 {
 	struct proto_snp *s = ctx;
 	(void)gpa;
 	(void)len;
-	s->flushes++;
+	atomic_fetch_add_explicit(&s->flushes, 1, memory_order_relaxed);
 	if (s->invlpgb) {
 		invlpgb(invlpgb_rax(INVLPGB_ASID | INVLPGB_GLOBAL, 0), invlpgb_ecx(0, false), invlpgb_edx(0, 0));
 		tlbsync();
+	} else if (smp_cpus_online() > 1 && platform_snp_has_ipi()) {
+		smp_tlb_flush_all();
 	} else {
-		write_cr3(read_cr3());
+		tlb_flush_local();
 	}
 }
 
@@ -150,11 +160,13 @@ int proto_snp_init(struct proto_snp *s, struct proto_platform *plat, const uint6
 	cpuid(0x80000008u, 0, r); /* served from the PSP-checked CPUID page by the #VC handler */
 	s->invlpgb = invlpgb_supported(r[1]) && invlpgb_works();
 	*plat = (struct proto_platform){ s, s_pvalidate, s_rmpadjust, s_read, s_write, s_zero, s_xchg8, s_update64,
-					 s_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, s_flush };
+					 s_report, proto_kmem_alloc, proto_kmem_free, proto_kmem_relax, s_flush, 0, 0 };
 	return 0;
 }
 
 const char *proto_snp_flush_mode(const struct proto_snp *s)
 {
-	return s->invlpgb ? "invlpgb" : "local";
+	if (s->invlpgb)
+		return "invlpgb";
+	return smp_cpus_online() > 1 && platform_snp_has_ipi() ? "shootdown by #HV IPIs" : "local";
 }

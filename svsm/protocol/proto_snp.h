@@ -17,7 +17,8 @@
  *   alloc / free           page pool for page-sized and larger blocks, heap
  *                          for the rest (zeroed).
  *   relax                  PAUSE.
- *   flush                  see proto_snp_flush_mode().
+ *   flush                  INVLPGB + TLBSYNC, else a shootdown across the SVSM's
+ *                          vCPUs (proto_snp.c, s_flush).
  *
  * Guest memory must be in the direct map before init: mm_init maps every RAM
  * range of the host's memory map; anything else (the firmware image, which
@@ -34,7 +35,7 @@ struct proto_snp {
 	uint64_t base[PROTO_MAX_RANGES], size[PROTO_MAX_RANGES];
 	unsigned n;
 	int invlpgb;     /* broadcast flush available */
-	uint64_t flushes;
+	_Atomic uint64_t flushes;
 };
 
 /*
@@ -44,7 +45,7 @@ struct proto_snp {
  */
 int proto_snp_init(struct proto_snp *s, struct proto_platform *plat, const uint64_t *base, const uint64_t *size,
 		   unsigned n);
-/* "invlpgb" or "local" — for the log. */
+/* "invlpgb", "shootdown by #HV IPIs" or "local" — for the log. */
 const char *proto_snp_flush_mode(const struct proto_snp *s);
 
 #endif

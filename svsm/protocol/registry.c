@@ -87,12 +87,26 @@ int proto_add_boot_vcpu(struct proto_core *c, uint64_t vmsa, uint64_t caa, uint3
 	for (unsigned i = 0; i < PROTO_MAX_VCPUS; i++) {
 		if (c->vcpu[i].used)
 			continue;
-		c->vcpu[i] = (struct proto_vcpu_slot){ vmsa, caa, apic_id, true, true };
+		c->vcpu[i] = (struct proto_vcpu_slot){ vmsa, caa, apic_id, true, true, c->vcpu[i].gen + 1 };
 		if (c->startup_slot < 0)
 			c->startup_slot = (int)i;
 		return (int)i;
 	}
 	return -1;
+}
+
+
+bool proto_vcpu_get(struct proto_core *c, unsigned slot, uint64_t *vmsa, uint32_t *gen)
+{
+	if (slot >= PROTO_MAX_VCPUS)
+		return false;
+	proto_lock(c, &c->reg_lock);
+	bool used = c->vcpu[slot].used;
+	bool same = used && c->vcpu[slot].vmsa == *vmsa && c->vcpu[slot].gen == *gen;
+	*vmsa = used ? c->vcpu[slot].vmsa : 0;
+	*gen = c->vcpu[slot].gen;
+	spin_unlock(&c->reg_lock);
+	return same;
 }
 
 int proto_add_service(struct proto_core *c, const uint8_t guid[16], const uint8_t *data, uint32_t len)

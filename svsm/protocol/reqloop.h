@@ -6,7 +6,13 @@
  *
  * The platform runs the guest's VMPL (SNP: snp/run_vmpl.h) and, when the
  * hypervisor brings the vCPU back to VMPL0, calls reqloop_step() with the
- * guest's VMSA, then runs the guest again. The step:
+ * guest's VMSA, then runs the guest again. Every vCPU has its own loop; a
+ * vCPU's VMSA may be deleted by another vCPU's call, or by its own, at any
+ * time (SVSM spec §6.4), so the step reads the VMSA and writes it back only
+ * with the VMSA's stripe lock held and after checking that the slot still
+ * holds this vCPU (same VMSA, same generation) — the lock DELETE_VCPU holds
+ * while it takes the page away. The call itself is dispatched with no lock
+ * held. The step:
  *   1. clears EFER.SVME in the guest VMSA. A VMSA whose EFER.SVME is clear
  *      fails VMRUN, so a hypervisor that tries to run this vCPU's VMPL2 state
  *      elsewhere while the SVSM reads and rewrites it gets nothing;
@@ -22,6 +28,14 @@
  *      result and RCX, RDX, R8 as the call left them, back into the VMSA;
  *   4. sets EFER.SVME again, so the VMSA is runnable when the platform asks
  *      the hypervisor to resume the guest.
+ * When the slot no longer holds the vCPU — at 1 or at 3 (its own DELETE_VCPU,
+ * or another vCPU's meanwhile) — the step writes nothing, not even SVME
+ * (the page is the guest's now), and says REQLOOP_GONE: the platform runs
+ * that VMSA no more, and a call that deleted its own vCPU does not return.
+ * A VMSA in guest memory (one CREATE_VCPU registered) is read and written
+ * through the core's guest accessors (proto.h, G6): a page the hypervisor
+ * took is REQLOOP_GONE too, never a fatal #VC. The SVSM's own VMSA for the
+ * startup vCPU, in its own memory, is reached directly.
  *
  * What a hostile guest can and cannot do here: the VMSA is not writable by
  * the guest (the RMPADJUST that made it a VMSA took the guest's write access;
@@ -52,12 +66,21 @@ _Static_assert(offsetof(struct igvm_sev_vmsa, efer) == VMSA_OFF_EFER, "");
 
 enum reqloop_exit {
 	REQLOOP_CALL,        /* a call was dispatched; its results are in the VMSA */
-	REQLOOP_NO_CALL,     /* VMGEXIT, but call_pending was clear (or no such vCPU) */
+	REQLOOP_NO_CALL,     /* VMGEXIT, but call_pending was clear */
 	REQLOOP_OTHER_EXIT,  /* any other exit code: not a call */
+	REQLOOP_GONE,        /* the vCPU is no longer registered (or its VMSA unreachable): nothing written */
 };
 
-/* The vCPU in slot of c came back with its VMSA at vmsa (the SVSM's mapping of it).
- * On return EFER.SVME is set in the VMSA whatever happened. */
-enum reqloop_exit reqloop_step(struct proto_core *c, unsigned slot, struct igvm_sev_vmsa *vmsa);
+/* One vCPU as its request loop knows it: (slot, gen) from the registry (proto_vcpu_get). */
+struct reqloop_vcpu {
+	unsigned slot;
+	uint32_t gen;
+	uint64_t vmsa;              /* GPA */
+	struct igvm_sev_vmsa *own;  /* the SVSM's own page for it, or NULL: a VMSA in guest memory */
+};
+
+/* The vCPU came back to VMPL0. Unless REQLOOP_GONE, EFER.SVME is set in its VMSA on return
+ * whatever happened. */
+enum reqloop_exit reqloop_step(struct proto_core *c, const struct reqloop_vcpu *v);
 
 #endif

@@ -17,6 +17,7 @@ enum hvdb_verdict hvdb_process(struct hv_doorbell *db, struct hvdb_stats *st)
 	/* One exchange: what is pending now is ours, and NoFurtherSignal is clear again, so
 	 * whatever the hypervisor writes after this point comes with an #HV of its own. */
 	uint16_t ev = __atomic_exchange_n(&db->events, 0, __ATOMIC_ACQ_REL);
+	st->eoi_vector = 0;
 	if (!ev)
 		return HVDB_CONTINUE;
 	if (ev & HVDB_EV_NO_FURTHER_SIGNAL)
@@ -32,8 +33,10 @@ enum hvdb_verdict hvdb_process(struct hv_doorbell *db, struct hvdb_stats *st)
 			st->bad_vectors++;
 		else
 			st->vectors++;
-		if (!(noeoi & HVDB_NO_EOI_REQUIRED))
+		if (!(noeoi & HVDB_NO_EOI_REQUIRED)) {
 			st->eoi_owed++;
+			st->eoi_vector = vec;
+		}
 		st->last_vector = vec;
 	}
 	return (ev & HVDB_EV_MC) ? HVDB_MACHINE_CHECK : HVDB_CONTINUE;

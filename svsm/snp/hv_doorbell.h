@@ -36,15 +36,18 @@
  *             request (set 0, code 0) — no machine check is recoverable here;
  *   NMI       taken and counted: nothing in the SVSM raises or handles one;
  *   vector    taken and discarded, counted (a vector below 32 is not an
- *             interrupt vector at all: counted as bad). No EOI is sent: the
- *             interrupt came from VMPL0's own (host-emulated) APIC, in which
- *             the SVSM enabled nothing, and an EOI would be an x2APIC MSR write
- *             through the hypervisor for an APIC mode the SVSM never set up.
- *             Leaving the vector in service only holds back further vectors of
- *             the same or lower priority for VMPL0, which wants none. The
- *             no-EOI-required bit is taken with the vector (cleared
- *             atomically, as COCONUT's no_eoi_required() does) and only
- *             counted. The firmware's interrupts do not come this way: its
+ *             interrupt vector at all: counted as bad) — except the SVSM's
+ *             own IPI vector (snp/ap.h), which the SVSM's vCPUs send each
+ *             other with #HV IPIs and whose only work (a TLB shootdown
+ *             acknowledgement) the #HV handler already did. That one, and only
+ *             that one, the caller EOIs through the x2APIC (eoi_vector) unless
+ *             no-EOI-required was set: left in service it would hold back the
+ *             next IPI. Any other vector gets no EOI: it came from VMPL0's
+ *             own (host-emulated) APIC, in which the SVSM enabled nothing;
+ *             leaving it in service only holds back further vectors of the
+ *             same or lower priority for VMPL0. The no-EOI-required bit is
+ *             taken with the vector (cleared atomically, as COCONUT's
+ *             no_eoi_required() does) and counted. The firmware's interrupts do not come this way: its
  *             VMSA uses neither restricted nor alternate injection
  *             (guest_vmsa_features), so the host injects them into VMPL2
  *             directly;
@@ -108,6 +111,7 @@ struct hvdb_stats {
 	uint64_t reserved;    /* takes with reserved bits set */
 	uint64_t cancels;     /* Run VMPL requests cancelled by a signal */
 	uint8_t last_vector;
+	uint8_t eoi_vector;   /* the last take: the vector it owes an EOI for (0: none) */
 };
 
 /* Fills g (after ghcb_reset) for SET of the doorbell at gpa. */

@@ -29,7 +29,7 @@ void vtpm_service_free_state(struct vtpm_identity *id)
 
 void vtpm_service_stop(struct vtpm_service *s)
 {
-	spin_lock(&s->lock, NULL, NULL);
+	spin_lock(&s->lock, s->relax, NULL);
 	s->ready = false;
 	vtpm_tpm_power_off();
 	vtpm_tpm_nv_clear();
@@ -74,7 +74,7 @@ int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_m
 	if (errlen)
 		err[0] = 0;
 	struct start_args a = { mode, blob, len, &s->id, err, errlen, -1 };
-	spin_lock(&s->lock, NULL, NULL);
+	spin_lock(&s->lock, s->relax, NULL);
 	run(do_start, &a);
 	spin_unlock(&s->lock);
 	if (a.rc && errlen && !err[0]) {
@@ -108,7 +108,7 @@ static void do_power(void *a)
 int vtpm_service_reset(struct vtpm_service *s)
 {
 	struct power_args a = { s, true, true, -1 };
-	spin_lock(&s->lock, NULL, NULL);
+	spin_lock(&s->lock, s->relax, NULL);
 	s->run(do_power, &a);
 	spin_unlock(&s->lock);
 	return a.rc;
@@ -117,7 +117,7 @@ int vtpm_service_reset(struct vtpm_service *s)
 int vtpm_service_power(struct vtpm_service *s, bool on)
 {
 	struct power_args a = { s, on, false, -1 };
-	spin_lock(&s->lock, NULL, NULL);
+	spin_lock(&s->lock, s->relax, NULL);
 	s->run(do_power, &a);
 	spin_unlock(&s->lock);
 	return a.rc;
@@ -142,7 +142,7 @@ uint32_t vtpm_service_execute(void *ctx, const uint8_t *cmd, uint32_t len, uint8
 	struct exec_args a = { cmd, len, rsp, cap, 0 };
 	if (cap < 10)
 		return 0;
-	spin_lock(&s->lock, NULL, NULL);
+	spin_lock(&s->lock, s->relax, NULL);
 	s->commands++;
 	s->run(do_exec, &a);
 	spin_unlock(&s->lock);

@@ -26,6 +26,9 @@ typedef void (*vtpm_runner)(void (*fn)(void *), void *arg);
 struct vtpm_service {
 	struct spinlock lock;
 	vtpm_runner run;
+	/* While waiting for the lock (SMP: acknowledge TLB shootdowns meanwhile); NULL: PAUSE.
+	 * Set by the caller, kept across starts. */
+	void (*relax)(void *);
 	struct vtpm_identity id;
 	struct proto_vtpm proto; /* execute -> vtpm_service_execute */
 	bool ready;

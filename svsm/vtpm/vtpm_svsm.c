@@ -14,12 +14,14 @@
 #include "../mm/mm.h"
 #include "../percpu.h"
 #include "../protocol/proto_native.h"
+#include "../smp.h"
 #include "../vtpm_cfg.h"
 #include "ek.h"
 #include "ext_api.h"
 #include "libc/libc.h"
 #include "selftest.h"
 #include "service.h"
+#include "tpm2.h"
 
 #ifndef VTPM_ARCHIVES
 #define VTPM_ARCHIVES "package versions unknown"
@@ -42,8 +44,21 @@ static size_t blob_len;
 static uint8_t *stack_lo, *stack_hi;
 static bool running;
 
+/* Waiting for the service lock: other CPUs' TLB shootdowns are acknowledged meanwhile
+ * (a TPM command can take a hundred milliseconds). */
+static void tlb_relax(void *ctx)
+{
+	(void)ctx;
+	smp_tlb_poll();
+	__asm__ volatile("pause" ::: "memory");
+}
+
+/* Under the service lock, on whichever CPU's request loop took it: one stack for all. */
 static void run_on_stack(void (*fn)(void *), void *arg)
 {
+	/* Every CPU that runs gets its canary at bring-up (smp.c refuses one that cannot). */
+	if (!userabi_ready(this_cpu()->cpu_index))
+		libc_sys_abort("vtpm: archive code on a CPU without a stack canary");
 	vtpm_call_on_stack(fn, arg, stack_hi);
 }
 
@@ -145,6 +160,7 @@ int vtpm_boot(const struct launch_info *li)
 	if (memory())
 		return -1;
 	vtpm_sys_init();
+	svc.relax = tlb_relax;
 #ifdef VTPM_TEST_SEED
 	enum vtpm_rand_mode mode = VTPM_RAND_TEST_SEED;
 	pr_warn("vtpm: TEST BUILD: entropy is the fixed, public test seed, not RDSEED");
@@ -190,6 +206,77 @@ int vtpm_boot(const struct launch_info *li)
 		(unsigned long)(t1 - t0), (unsigned long)(t2 - t1), (unsigned long)vtpm_sys_ms_since_entry(),
 		vtpm_sys_clock_source());
 	pr_info("vTPM ready: %s %s", vtpm_ek_alg_name(svc.id.ek_template), hx);
+	return 0;
+}
+
+/* ---- every CPU (native: smp_run_all) ---- */
+
+struct cpu_seen {
+	bool ran, fs_ok, sse_ok;
+	uint64_t guard;
+	uint8_t digest[32];
+	uint32_t tpm_rc;
+};
+static struct cpu_seen seen[MAX_CPUS];
+static uint8_t probe[4096];
+
+static void on_cpu(void *arg, unsigned cpu)
+{
+	(void)arg;
+	if (cpu >= MAX_CPUS)
+		return;
+	struct cpu_seen *c = &seen[cpu];
+	struct userabi_tcb *t = userabi_ready(cpu) ? userabi_tcb() : NULL;
+	c->fs_ok = t && rdmsr(MSR_FS_BASE) == (uint64_t)(uintptr_t)t && t->cpu == cpu;
+	c->sse_ok = (read_cr4() & (1ull << 9)) && !(read_cr0() & (1ull << 3));
+	c->guard = t ? t->stack_guard : 0;
+	if (!c->fs_ok || !c->sse_ok)
+		return;
+	/* libcrypto on this CPU's own stack (SHA-256: SSE/SHA-NI code, a stack-protected
+	 * caller), then one TPM command through the service: all CPUs at once, so the
+	 * service lock serializes them onto the one vTPM stack. Before the guest's
+	 * TPM2_Startup the TPM answers TPM_RC_INITIALIZE and changes nothing. */
+	SHA256(probe, sizeof(probe), c->digest);
+	uint8_t cmd[12], rsp[64];
+	cmd[0] = TPM_ST_NO_SESSIONS >> 8, cmd[1] = TPM_ST_NO_SESSIONS & 0xFF;
+	tpm2_put_be32(cmd + 2, sizeof(cmd));
+	tpm2_put_be32(cmd + 6, TPM_CC_GetRandom);
+	cmd[10] = 0, cmd[11] = 16; /* bytesRequested */
+	uint32_t n = vtpm_service_execute(&svc, cmd, sizeof(cmd), rsp, sizeof(rsp));
+	c->tpm_rc = n >= 10 ? tpm2_be32(rsp + 6) : 0xFFFFFFFFu;
+	c->ran = true;
+}
+
+int vtpm_check_cpus(void)
+{
+	if (!running)
+		return 0;
+	for (size_t i = 0; i < sizeof(probe); i++)
+		probe[i] = (uint8_t)(i * 131 + 7);
+	memset(seen, 0, sizeof(seen));
+	uint64_t before = svc.commands;
+	smp_run_all(on_cpu, NULL);
+	unsigned n = smp_cpus_online(), bad = 0, same_guard = 0;
+	for (unsigned k = 0; k < n; k++) {
+		unsigned i = smp_online_index(k);
+		if (i >= MAX_CPUS)
+			return -1;
+		const struct cpu_seen *c = &seen[i];
+		bool good = c->ran && c->fs_ok && c->sse_ok && c->guard && !(c->guard & 0xFF) &&
+			    !memcmp(c->digest, seen[smp_online_index(0)].digest, 32) &&
+			    c->tpm_rc == 0x100 /* TPM_RC_INITIALIZE */;
+		for (unsigned m = 0; m < k; m++)
+			same_guard += seen[smp_online_index(m)].guard == c->guard;
+		if (!good)
+			pr_err("vtpm: CPU %u: ran %d, FS base %d, SSE %d, TPM response 0x%x", i, c->ran, c->fs_ok,
+			       c->sse_ok, c->tpm_rc);
+		bad += !good;
+	}
+	if (bad || same_guard || svc.commands - before != n) {
+		pr_err("vtpm: archive code on every CPU: %u of %u CPUs failed, %u shared canaries", bad, n, same_guard);
+		return -1;
+	}
+	pr_info("vtpm: archive code ran on every CPU (%u): own FS base and canary, SSE, one TPM command each", n);
 	return 0;
 }
 

@@ -40,6 +40,10 @@
 /* First thing at SVSM entry: the time base of the boot timings. */
 void vtpm_mark_entry(void);
 int vtpm_boot(const struct launch_info *li);
+/* Native, after smp_start(): every online CPU runs libcrypto on its own stack and one TPM
+ * command through the service (all at once: the lock serializes them), with its own FS
+ * base and canary; checked and logged. 0 (also without a vTPM) or -1. */
+int vtpm_check_cpus(void);
 /* Serves protocol 2 and the vTPM attestation service on c, if a vTPM runs. 0 or -1. */
 int vtpm_attach(struct proto_core *c);
 

@@ -302,7 +302,7 @@ refuse "a kernel region that is not 2 MiB aligned" 1 "2 MiB" -t "$FX/bad-kr.xml"
 	skip "openssl not available"
 refuse "a missing kernel" 3 "cannot read" $TT --kernel "$FX/nonexistent.elf"
 refuse "an unknown option" 2 "unknown option" $TT --frobnicate
-refuse "an unknown platform" 2 "unknown platform" $TT --platform tdx
+refuse "an unknown platform" 2 "unknown platform" $TT --platform sgx
 refuse "--author-key without --id-key" 2 "need an ID key" $TT --author-key "$FX/id.pem"
 refuse "an ID block version other than 1" 2 "id-version: the ID block version must be 1" $TT \
 	--id-key "$FX/id.pem" --id-version 2

@@ -159,7 +159,7 @@ status "a directory" 3 "$M" "$T" measure
 status "an unknown measure option" 2 "$M" "$FX/serializer.igvm" measure --frobnicate
 status "an extra argument" 2 "$M" "$FX/serializer.igvm" measure extra
 status "a bad -j" 2 "$M" "$FX/serializer.igvm" measure -j many
-status "a bad platform" 2 "$M" -p tdx "$FX/serializer.igvm" measure
+status "a bad platform" 2 "$M" -p tdx2 "$FX/serializer.igvm" measure
 status "measure --help" 0 "$M" "$FX/serializer.igvm" measure --help
 
 echo "1..$n"

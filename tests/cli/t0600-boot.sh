@@ -127,15 +127,38 @@ else
 	skip "igvmbuild build of templates/qemu-native.xml not available: $(tail -n1 "$T/build.out" 2>/dev/null)"
 fi
 
+# A packed filesystem (issue 13): validated at boot, its entries counted, mapped read-only.
+mkdir -p "$T/fs/bin" "$T/fs/etc"
+printf 'not a program yet\n' >"$T/fs/init"
+printf 'hello\n' >"$T/fs/etc/motd"
+ln -s ../etc/motd "$T/fs/bin/motd"
+if (cd "$SRC" && "$IGVMBUILD" build --template templates/qemu-native.xml -o "$T/fs.igvm" --kernel "$B/svsm/svsm.elf" \
+	--stage2 "$B/loaders/stage2.bin" --filesystem "$T/fs" >"$T/fsb.out" 2>&1); then
+	run fs "$T/fs.igvm" 256M 30 0
+	has fs "fs: packed filesystem at 0x[0-9a-f]*-0x[0-9a-f]*: 6 entries (3 directories, 2 files, 1 symlinks)"
+	expect "fs: the core validates the packed filesystem and logs its 6 entries" $?
+	has fs "fs: /init: 18 bytes"; expect "fs: the core finds /init" $?
+	for t in "filesystem: pages mapped read-only, not executable" "filesystem: every entry found by its path"; do
+		grep "selftest: $t" "$T/fs.log" | grep -q ': ok'; expect "fs: self-test '$t' passes" $?
+	done
+	has fs "SVSM core ready"; expect "fs: SVSM core ready" $?
+	has boot256 "fs: no packed filesystem"; expect "an image without one says so" $?
+else
+	notok "igvmbuild build with --filesystem failed: $(tail -n1 "$T/fsb.out")"
+fi
+
 # The default layout: the SVSM region at 512 GiB, outside RAM (the runner backs its REQUIRED_MEMORY
 # with a pc-dimm that no memory map reports, as QEMU's IGVM loader does).
 sed 's|<kernel-region base="0x1000000"|<kernel-region base="0x8000000000"|' "$SRC/templates/qemu-native.xml" \
 	>"$T/high.xml"
 if "$IGVMBUILD" build --template "$T/high.xml" -o "$T/high.igvm" --kernel "$B/svsm/svsm.elf" \
-	--stage2 "$B/loaders/stage2.bin" --vtpm-manifest "$SRC/templates/vtpm-default.xml" >"$T/hb.out" 2>&1; then
+	--stage2 "$B/loaders/stage2.bin" --vtpm-manifest "$SRC/templates/vtpm-default.xml" --filesystem "$T/fs" \
+	>"$T/hb.out" 2>&1; then
 	for m in 256M 3G; do
 		run high-$m "$T/high.igvm" $m 30 0
 		has high-$m "SVSM region 0x8000000000-0x8000ffffff"; expect "512 GiB region, $m RAM: the core runs there" $?
+		has high-$m "fs: packed filesystem at 0x80000[0-9a-f]*-0x80000[0-9a-f]*: 6 entries"
+		expect "512 GiB region, $m RAM: the packed filesystem in the region, after the image" $?
 		has high-$m "SVSM core ready"; expect "512 GiB region, $m RAM: SVSM core ready" $?
 	done
 else

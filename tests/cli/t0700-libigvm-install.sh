@@ -79,17 +79,22 @@ igvm_report_result_check_count igvm_report_result_check_detail igvm_report_resul
 igvm_report_result_check_status igvm_report_result_free igvm_report_result_json igvm_report_result_text
 igvm_report_result_verdict igvm_report_result_warning igvm_report_verifier_free igvm_report_verifier_new
 igvm_report_verifier_set igvm_report_verifier_set_data igvm_report_verify"
+MAPI2="igvm_measure_tdvf igvm_measure_tdx_mrtd igvm_measure_tdx_mrtd_path"
 # shellcheck disable=SC2086
-want=$(printf '%s\n' $API $MAPI | sort)
+want=$(printf '%s\n' $API $MAPI $MAPI2 | sort)
 if command -v nm >/dev/null 2>&1; then
 	got=$(nm -D --defined-only "$L/libigvm.so.0.4.0" | awk '$2 == "T" { sub(/@.*/, "", $3); print $3 }' | sort)
-	[ "$got" = "$want" ] && ok "the shared library exports exactly the 9 igvm.h and 22 measure.h functions" ||
+	[ "$got" = "$want" ] && ok "the shared library exports exactly the 9 igvm.h and 25 measure.h functions" ||
 		notok "shared exports: $(echo $got)"
 	# The microsoft/igvm API keeps its node; QEMU binaries linked against it keep resolving.
 	v04=$(nm -D --defined-only "$L/libigvm.so.0.4.0" | grep -c '@@IGVM_0\.4$')
 	vm=$(nm -D --defined-only "$L/libigvm.so.0.4.0" | grep -c '@@IGVM_MEASURE_0\.1$')
-	[ "$v04" = 9 ] && [ "$vm" = 22 ] && ok "igvm.h's symbols carry IGVM_0.4, measure.h's IGVM_MEASURE_0.1" ||
-		notok "symbol version nodes: $v04 in IGVM_0.4, $vm in IGVM_MEASURE_0.1"
+	# The TDX functions came later (igvmbuild 0.2.0, the same release): their own node, IGVM_MEASURE_0.1 unchanged.
+	vm2=$(nm -D --defined-only "$L/libigvm.so.0.4.0" | grep '@@IGVM_MEASURE_0\.2$' | awk '{ sub(/@.*/, "", $3); print $3 }' |
+		sort | tr '\n' ' ')
+	[ "$v04" = 9 ] && [ "$vm" = 22 ] && [ "$vm2" = "$(echo $MAPI2) " ] &&
+		ok "igvm.h's symbols carry IGVM_0.4, measure.h's IGVM_MEASURE_0.1, the TDX ones IGVM_MEASURE_0.2" ||
+		notok "symbol version nodes: $v04 in IGVM_0.4, $vm in IGVM_MEASURE_0.1, '$vm2' in IGVM_MEASURE_0.2"
 	got=$(nm -g --defined-only "$L/libigvm.a" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort)
 	[ "$got" = "$want" ] && ok "the static library's only global symbols are the API functions" ||
 		notok "static globals: $(echo $got | cut -c1-200)"

@@ -66,6 +66,17 @@ else
 	OVMF=-
 	WANT_OVMF=-
 fi
+# TDX (IGVM_MEASURE_0.2): the TDX unit test's fixtures, and the CLI's MRTDs of them.
+TDXGEN=${TDXGEN:-$B/san/tests/test_measure_tdx_mrtd}
+TDX_ARGS=
+if [ -x "$TDXGEN" ] && "$TDXGEN" --fixtures "$FX/tdx" >/dev/null 2>&1; then
+	TDX_IGVM=$FX/tdx/tdx-one-page.igvm
+	TDVF=$FX/tdx/tdvf-small.fd
+	WANT_MRTD=$("$M" -p tdx "$TDX_IGVM" measure -b 2>/dev/null)
+	WANT_SINGLE=$("$M" tdvf --firmware "$TDVF" 2>/dev/null)
+	WANT_TWO=$("$M" tdvf --firmware "$TDVF" --page-order two-pass 2>/dev/null)
+	TDX_ARGS="$TDX_IGVM $WANT_MRTD $TDVF $WANT_SINGLE $WANT_TWO"
+fi
 
 # ---- C++ ----
 if command -v "$CXX" >/dev/null 2>&1; then
@@ -92,6 +103,16 @@ if command -v "$CXX" >/dev/null 2>&1; then
 			"signature 0 0;vcek.hwid 0 0;policy.debug 2 0;tcb 2 1;"
 		is "C++: error paths" "$(run bad | tr '\n' ';')" \
 			"junk=-3 fixed-header.size;missing=-1001 /nonexistent/x.igvm;nodetails=-1;option=-1 --no-such-option;report=-3 report.size null;option0=certs 1;"
+		if [ -n "$TDX_ARGS" ]; then
+			is "C++: igvm_measure_tdx_mrtd(_path) = igvmmeasure -p tdx" "$(run tdx "$TDX_IGVM")" \
+				"$WANT_MRTD page_adds=1 mr_extends=16 mask=0x1"
+			is "C++: igvm_measure_tdvf in both orders = igvmmeasure tdvf" \
+				"$(run tdvf "$TDVF" 0) $(run tdvf "$TDVF" 1)" "$WANT_SINGLE $WANT_TWO"
+			is "C++: TDX error paths" "$(run tdxbad | tr '\n' ';')" \
+				"junk=-3 fixed-header.size;small=-1 details;order=-1 order;firmware=-3 footer-area;"
+		else
+			t_skip "no TDX fixtures ($TDXGEN)"
+		fi
 	else
 		t_not_ok "C++ consumer: $(head -3 "$T/cxx.err" | tr '\n' ' ')"
 	fi
@@ -103,7 +124,7 @@ fi
 if t_have_python; then
 	# shellcheck disable=SC2086
 	python3 "$SRC/tests/libigvm/measure_ctypes.py" "$L/libigvm.so.0" "$IGVM" "$WANT" "$T/report.bin" \
-		"$DATA/milan-virtee.vcek.pem" "$OVMF" "$WANT_OVMF" "$T/id.pem" $IDB >"$T/py.out" 2>"$T/py.err"
+		"$DATA/milan-virtee.vcek.pem" "$OVMF" "$WANT_OVMF" "$T/id.pem" $IDB $TDX_ARGS >"$T/py.out" 2>"$T/py.err"
 	# The script's results, renumbered as this script's.
 	while IFS= read -r line; do
 		case $line in

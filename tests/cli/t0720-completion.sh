@@ -88,14 +88,16 @@ igvmbuild build --firmware |dir ovmf.fd report.bin stage2.bin
 igvmbuild build --stage2 |dir report.bin stage2.bin
 igvmbuild build --reference-values |dir refs.json
 igvmbuild build --platform snp,n|snp,native
+igvmbuild build --platform snp,t|snp,tdx
+igvmbuild build --tdx|--tdx-policy
 igvmbuild build --sev-features debug-swap,re|debug-swap,reflect-vc debug-swap,restricted-injection
 igvmbuild build --id-version |1
 igvmbuild inspect |dir image.igvm
 igvmbuild inspect --ch|--check
 igvmbuild run --t|--timeout
 igvmbuild run |dir image.igvm
-igvmmeasure |dir help id-block image.igvm ovmf report verify-id-block
-igvmmeasure -p |sev sev-es sev-snp
+igvmmeasure |dir help id-block image.igvm ovmf report tdvf verify-id-block
+igvmmeasure -p |sev sev-es sev-snp tdx
 igvmmeasure image.igvm |measure sign
 igvmmeasure -c image.igvm m|measure
 igvmmeasure image.igvm measure --ig|--ignore-idblock
@@ -104,6 +106,9 @@ igvmmeasure image.igvm sign --ver|--version
 igvmmeasure ovmf --mode snp|snp snp:ovmf-hash snp:svsm
 igvmmeasure ovmf --ovmf |dir ovmf.fd report.bin stage2.bin
 igvmmeasure ovmf --vmm-type |QEMU ec2 gce
+igvmmeasure tdvf --firmware |dir ovmf.fd report.bin stage2.bin
+igvmmeasure tdvf --page-order |single-pass two-pass
+igvmmeasure tdvf --p|--page-order
 igvmmeasure report |dir report.bin stage2.bin
 igvmmeasure report --ex|--expect-author-key --expect-host-data --expect-id-key --expect-measurement --expect-policy --expect-report-data
 igvmmeasure verify-id-block --id-auth |dir report.bin stage2.bin

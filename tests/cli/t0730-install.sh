@@ -56,7 +56,7 @@ else
 fi
 TD=$P/share/igvmbuild/templates
 missing=
-for f in "$P/lib/igvmbuild/svsm.elf" "$P/lib/igvmbuild/stage2.bin" "$TD/qemu-snp.xml" "$TD/qemu-native.xml" \
+for f in "$P/lib/igvmbuild/svsm.elf" "$P/lib/igvmbuild/stage2.bin" "$TD/qemu-snp.xml" "$TD/qemu-native.xml" "$TD/qemu-tdx.xml" \
 	"$TD/vtpm-default.xml" "$TD/igvmbuild-template.xsd" "$TD/vtpm-manifest.xsd" \
 	"$P/share/igvmbuild/firmware/ovmf-svsm.pin" "$P/share/igvmbuild/firmware/README.md"; do
 	[ -f "$f" ] || missing="$missing $f"
@@ -67,16 +67,17 @@ done
 cmp -s "$P/lib/igvmbuild/svsm.elf" "$B/svsm/svsm.elf" && cmp -s "$P/lib/igvmbuild/stage2.bin" "$B/loaders/stage2.bin" &&
 	ok "the installed SVSM core and stage 2 are the built ones" || notok "installed guest binaries differ"
 
-if grep -q '\.\./build' "$TD/qemu-snp.xml" "$TD/qemu-native.xml"; then
+if grep -q '\.\./build' "$TD/qemu-snp.xml" "$TD/qemu-native.xml" "$TD/qemu-tdx.xml"; then
 	notok "an installed template still names the build directory"
 elif grep -q ">$P/lib/igvmbuild/svsm.elf<" "$TD/qemu-snp.xml" && grep -q ">$P/lib/igvmbuild/stage2.bin<" "$TD/qemu-snp.xml" &&
-	grep -q ">$FW<" "$TD/qemu-snp.xml" && grep -q ">$P/lib/igvmbuild/svsm.elf<" "$TD/qemu-native.xml"; then
+	grep -q ">$FW<" "$TD/qemu-snp.xml" && grep -q ">$P/lib/igvmbuild/svsm.elf<" "$TD/qemu-native.xml" &&
+	grep -q ">$FW<" "$TD/qemu-tdx.xml"; then
 	ok "installed templates name the installed SVSM core, stage 2 and IGVMBUILD_FIRMWARE"
 else
 	notok "installed template paths: $(grep -E '<(kernel|stage2|firmware)>' "$TD/qemu-snp.xml" | tr -s ' ' | tr '\n' ' ')"
 fi
 # Only the inputs differ from the tree's templates.
-for t in qemu-snp.xml qemu-native.xml; do
+for t in qemu-snp.xml qemu-native.xml qemu-tdx.xml; do
 	if diff "$SRC/templates/$t" "$TD/$t" | grep '^[<>]' | grep -vqE '<(kernel|stage2|firmware)>|<!-- (the pinned|an SVSM-capable)'; then
 		notok "installed $t differs from the tree's beyond its inputs"
 	else
@@ -102,6 +103,23 @@ if [ -x "$IGVMMEASURE" ]; then
 	m=$("$IGVMMEASURE" "$T/installed.igvm" measure 2>/dev/null | grep -oiE '[0-9a-f]{96}' | head -1 | tr a-f A-F)
 	[ -n "$d" ] && [ "$m" = "$d" ] && ok "igvmmeasure agrees with the digest igvmbuild printed" ||
 		notok "igvmmeasure says '$m', igvmbuild said '$d'"
+fi
+
+# The installed TDX template: the firmware alone, its MRTD that of the firmware's direct launch. The
+# synthetic SVSM firmware has no TDX metadata: a synthetic TDVF from the TDX unit test stands in.
+TDVF=$T/tdvf/tdvf-small.fd
+"$B/san/tests/test_measure_tdx_mrtd" --fixtures "$T/tdvf" >/dev/null 2>&1
+if [ ! -r "$TDVF" ]; then
+	skip "no synthetic TDVF ($B/san/tests/test_measure_tdx_mrtd not built)"
+elif "$IGVMBUILD" build -t "$TD/qemu-tdx.xml" --firmware "$TDVF" -o "$T/tdx.igvm" >"$T/tdx.out" 2>"$T/tdx.err"; then
+	if [ -x "$IGVMMEASURE" ] &&
+		[ "$(sed -n 's/^TDX MRTD: //p' "$T/tdx.out")" = "$("$IGVMMEASURE" tdvf --firmware "$TDVF" 2>/dev/null)" ]; then
+		ok "the installed qemu-tdx.xml builds the firmware's direct launch (MRTD as igvmmeasure tdvf)"
+	else
+		notok "installed qemu-tdx.xml: MRTD '$(cat "$T/tdx.out")' is not igvmmeasure tdvf's"
+	fi
+else
+	notok "build with the installed qemu-tdx.xml: $(head -2 "$T/tdx.err" | tr '\n' ' ')"
 fi
 
 # Uninstall removes every file it installed.

@@ -167,6 +167,18 @@ fi
 # material from tests/data/snp (certificates, CRLs, a report followed by a certificate table).
 harness_seeds() { # harness_seeds HARNESS DIR
 	case $1 in
+	fuzz_tdvf)
+		# The synthetic TDVF images the TDX unit test writes (valid, and one per warning).
+		gen=$B/san/tests/test_measure_tdx_mrtd
+		[ -x "$gen" ] || return 0
+		"$gen" --fixtures "$2/gen" >/dev/null 2>&1 || return 0
+		set +f
+		for f in "$2"/gen/*.fd; do
+			[ -f "$f" ] && mv "$f" "$2/"
+		done
+		rm -rf "$2/gen"
+		set -f
+		;;
 	fuzz_snp_certs)
 		command -v openssl >/dev/null 2>&1 || return 0
 		set +f
@@ -181,6 +193,57 @@ harness_seeds() { # harness_seeds HARNESS DIR
 			{ printf '\001'; openssl crl -in "$f" -outform DER 2>/dev/null; } >"$2/crl$i"
 		done
 		set -f
+		;;
+	fuzz_fs)
+		# selector 0: cpio archives written by Debian's cpio (a small tree with a hard link and
+		# symlinks); selector 1: an IGFS image (format/igfs.h): /, /bin, /sh -> bin/init, /bin/init
+		if command -v cpio >/dev/null 2>&1; then
+			t=$2/tree
+			mkdir -p "$t/bin" "$t/etc"
+			printf 'hello\n' >"$t/bin/init"
+			ln "$t/bin/init" "$t/bin/init2"
+			ln -s ../bin/init "$t/etc/link"
+			ln -s /bin "$t/b"
+			(cd "$t" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2/tree.cpio" 2>/dev/null &&
+				{ printf '\000'; cat "$2/tree.cpio"; } >"$2/cpio1"
+			(cd "$t" && find . | LC_ALL=C sort | cpio -o -H crc --quiet) >"$2/tree.crc" 2>/dev/null &&
+				{ printf '\000'; cat "$2/tree.crc"; } >"$2/cpio2"
+			rm -rf "$t" "$2/tree.cpio" "$2/tree.crc"
+		fi
+		command -v python3 >/dev/null 2>&1 && python3 - "$2/igfs1" <<'PY'
+import struct, sys
+ents = [(b"", 0o40755, 0, 1, 2), (b"bin", 0o40755, 0, 3, 1), (b"sh", 0o120777, 0, None, b"bin/init"),
+        (b"init", 0o100755, 1, None, b"hi\n")]
+n = len(ents); so = 64 + 32 * n
+strings = b"".join(e[0] + (e[4] if e[1] >> 12 == 0o12 else b"") for e in ents)
+doff = (so + len(strings) + 4095) // 4096 * 4096
+out = bytearray(doff + 4096); sp = 0; table = b""
+for name, mode, parent, first, x in ents:
+    no = sp if name else 0; sp += len(name)
+    if mode >> 12 == 0o4: off, size = first, x
+    elif mode >> 12 == 0o12: off, size = sp, len(x); sp += len(x)
+    else: off, size = 0, len(x); out[doff:doff + len(x)] = x
+    table += struct.pack("<IHHIIQQ", no, len(name), mode, parent, 0, off, size)
+out[0:64] = struct.pack("<IHHIHHIIQQQQQ", 0x53464749, 1, 64, n, 32, 0, so, len(strings), doff, 4096, doff + 4096, 0, 0)
+out[64:so] = table; out[so:so + len(strings)] = strings
+open(sys.argv[1], "wb").write(b"\001" + bytes(out))
+PY
+		;;
+	fuzz_user_elf)
+		# real static programs: musl-gcc's ET_EXEC and static PIE (t0260 says how), gcc's -static
+		cat >"$2/p.c" <<'C'
+#include <stdio.h>
+static __thread int t = 1;
+int main(int c, char **v) { printf("%s %d\n", v[0], c + t); return 0; }
+C
+		L=/usr/lib/x86_64-linux-musl
+		if command -v musl-gcc >/dev/null 2>&1; then
+			musl-gcc -static -Os -s -o "$2/exec" "$2/p.c" 2>/dev/null
+			musl-gcc -fPIE -static-pie -nostartfiles -Os -s $L/rcrt1.o $L/crti.o "$("${CC:-cc}" -print-file-name=crtbeginS.o)" \
+				"$2/p.c" "$("${CC:-cc}" -print-file-name=crtendS.o)" $L/crtn.o -Wl,-static -Wl,-pie \
+				-Wl,--no-dynamic-linker -Wl,-z,text -o "$2/pie" 2>/dev/null
+		fi
+		rm -f "$2/p.c"
 		;;
 	esac
 }

@@ -10,6 +10,9 @@
 //   measure_consumer report REPORT [OPTION VALUE]...   "verdict=V authenticated=A", then
 //                                                "NAME CLASS STATUS" per check
 //   measure_consumer bad                         error paths, "name=result rule" lines
+//   measure_consumer tdx IGVM                    "MRTD page_adds=N mr_extends=N mask=0xM" (from memory and path)
+//   measure_consumer tdvf FIRMWARE ORDER         the MRTD of a direct TDVF launch, ORDER 0 or 1
+//   measure_consumer tdxbad                      the TDX functions' error paths
 //
 // Options with no value are given as OPTION -.
 #include <igvm/measure.h>
@@ -25,6 +28,8 @@ namespace {
 
 static_assert(sizeof(IgvmMeasureError) == 648, "IgvmMeasureError layout");
 static_assert(sizeof(IgvmMeasureDetails) == 144, "IgvmMeasureDetails layout");
+static_assert(sizeof(IgvmTdxDetails) == 96, "IgvmTdxDetails layout");
+static_assert(IGVM_MEASURE_API_VERSION >= 2, "the TDX functions (IGVM_MEASURE_0.2)");
 
 struct VerifierDeleter {
 	void operator()(IgvmReportVerifier *v) const { igvm_report_verifier_free(v); }
@@ -140,6 +145,56 @@ int bad()
 	return 0;
 }
 
+int tdx(const char *path)
+{
+	std::vector<uint8_t> data = slurp(path);
+	IgvmTdxDetails m{}, p{};
+	m.struct_size = p.struct_size = sizeof(IgvmTdxDetails);
+	IgvmMeasureError e{};
+	IgvmResult r = igvm_measure_tdx_mrtd(data.data(), data.size(), 0, &m, &e);
+	if (r != IGVMAPI_OK)
+		return fail("tdx", r, e);
+	r = igvm_measure_tdx_mrtd_path(path, 0, &p, &e);
+	if (r != IGVMAPI_OK)
+		return fail("tdx path", r, e);
+	if (std::string(hex(m.mrtd, 48)) != hex(p.mrtd, 48) || m.page_adds != p.page_adds)
+		return fail("tdx: memory and path differ", r, e);
+	std::printf("%s page_adds=%llu mr_extends=%llu mask=0x%x\n", hex(m.mrtd, 48).c_str(),
+		    (unsigned long long)m.page_adds, (unsigned long long)m.mr_extends, m.compatibility_mask);
+	return 0;
+}
+
+int tdvf(const char *path, uint32_t order)
+{
+	std::vector<uint8_t> fw = slurp(path);
+	uint8_t mrtd[48];
+	IgvmMeasureError e{};
+	IgvmResult r = igvm_measure_tdvf(fw.data(), fw.size(), order, mrtd, &e);
+	if (r != IGVMAPI_OK)
+		return fail("tdvf", r, e);
+	std::printf("%s\n", hex(mrtd, 48).c_str());
+	return 0;
+}
+
+int tdxbad()
+{
+	IgvmMeasureError e{};
+	IgvmTdxDetails d{};
+	d.struct_size = sizeof(d);
+	const uint8_t junk[16] = { 'I', 'G', 'V', 'M' };
+	IgvmResult r = igvm_measure_tdx_mrtd(junk, sizeof(junk), 0, &d, &e);
+	std::printf("junk=%d %s\n", r, e.rule);
+	d.struct_size = 8;
+	r = igvm_measure_tdx_mrtd(junk, sizeof(junk), 0, &d, &e);
+	std::printf("small=%d %s\n", r, e.input);
+	uint8_t mrtd[48];
+	r = igvm_measure_tdvf(junk, sizeof(junk), 2, mrtd, &e);
+	std::printf("order=%d %s\n", r, e.input);
+	r = igvm_measure_tdvf(junk, sizeof(junk), 0, mrtd, &e);
+	std::printf("firmware=%d %s\n", r, e.rule);
+	return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -153,6 +208,12 @@ int main(int argc, char **argv)
 		return report(argc, argv);
 	if (verb == "bad")
 		return bad();
-	std::fprintf(stderr, "usage: measure_consumer digest|runs|report|bad ...\n");
+	if (verb == "tdx" && argc == 3)
+		return tdx(argv[2]);
+	if (verb == "tdvf" && argc == 4)
+		return tdvf(argv[2], (uint32_t)std::stoul(argv[3]));
+	if (verb == "tdxbad")
+		return tdxbad();
+	std::fprintf(stderr, "usage: measure_consumer digest|runs|report|bad|tdx|tdvf|tdxbad ...\n");
 	return 2;
 }

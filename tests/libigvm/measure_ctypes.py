@@ -7,7 +7,10 @@
 # library; prints TAP.
 #
 #   measure_ctypes.py LIBIGVM.so IGVM DIGEST REPORT VCEK OVMF OVMF_DIGEST IDKEY ID_BLOCK_B64 ID_AUTH_B64
+#                     [TDX_IGVM TDX_MRTD TDVF TDVF_SINGLE TDVF_TWO]
 #
+# The TDX arguments (IGVM_MEASURE_0.2) are the CLI's -p tdx MRTD of TDX_IGVM
+# and igvmmeasure tdvf's MRTDs of TDVF in both orders.
 # DIGEST, OVMF_DIGEST and the ID block come from the igvmmeasure CLI (whose
 # own tests hold them to upstream vectors): the library must give the same.
 # OVMF may be "-" (no firmware installed): those checks are skipped.
@@ -17,6 +20,7 @@ import json
 import sys
 
 lib_path, igvm, want_digest, report, vcek, ovmf, want_ovmf, idkey, id_block_b64, id_auth_b64 = sys.argv[1:11]
+tdx_args = sys.argv[11:16]
 
 n = 0
 failed = 0
@@ -66,8 +70,15 @@ class IdBlockParams(ctypes.Structure):
                 ("family_id", ctypes.c_uint8 * 16), ("image_id", ctypes.c_uint8 * 16), ("policy", ctypes.c_uint64)]
 
 
-ok(ctypes.sizeof(Error) == 648 and ctypes.sizeof(Details) == 144 and ctypes.sizeof(IdBlockParams) == 96,
-   "structure sizes as the C header pins them")
+class TdxDetails(ctypes.Structure):
+    _fields_ = [("struct_size", ctypes.c_uint32), ("compatibility_mask", ctypes.c_uint32),
+                ("mrtd", ctypes.c_uint8 * 48), ("page_adds", ctypes.c_uint64), ("mr_extends", ctypes.c_uint64),
+                ("hashed_pages", ctypes.c_uint64), ("shared_pages_skipped", ctypes.c_uint64),
+                ("large_pages", ctypes.c_uint64)]
+
+
+ok(ctypes.sizeof(Error) == 648 and ctypes.sizeof(Details) == 144 and ctypes.sizeof(IdBlockParams) == 96 and
+   ctypes.sizeof(TdxDetails) == 96, "structure sizes as the C header pins them")
 
 lib = ctypes.CDLL(lib_path)
 u8p = ctypes.POINTER(ctypes.c_uint8)
@@ -108,6 +119,14 @@ lib.igvm_report_result_free.argtypes = [ctypes.c_void_p]
 lib.igvm_measure_free.argtypes = [ctypes.c_void_p]
 lib.igvm_report_option_name.argtypes = [ctypes.c_uint32, ctypes.POINTER(ctypes.c_int32)]
 lib.igvm_report_option_name.restype = ctypes.c_char_p
+lib.igvm_measure_tdx_mrtd.argtypes = [ctypes.c_char_p, ctypes.c_uint64, ctypes.c_uint32, ctypes.POINTER(TdxDetails),
+                                      ctypes.POINTER(Error)]
+lib.igvm_measure_tdx_mrtd.restype = ctypes.c_int32
+lib.igvm_measure_tdx_mrtd_path.argtypes = [ctypes.c_char_p, ctypes.c_uint32, ctypes.POINTER(TdxDetails),
+                                           ctypes.POINTER(Error)]
+lib.igvm_measure_tdx_mrtd_path.restype = ctypes.c_int32
+lib.igvm_measure_tdvf.argtypes = [ctypes.c_char_p, ctypes.c_uint64, ctypes.c_uint32, u8p, ctypes.POINTER(Error)]
+lib.igvm_measure_tdvf.restype = ctypes.c_int32
 
 # ---- launch digests ----
 data = open(igvm, "rb").read()
@@ -162,6 +181,39 @@ ok(r == 0 and bytes(blk) == base64.b64decode(id_block_b64) and bytes(auth) == ba
    "igvm_measure_id_block: byte for byte the CLI's id-block (deterministic ECDSA)")
 r = lib.igvm_measure_id_block(ctypes.byref(p), b"not a key", 9, None, 0, blk, auth, ctypes.byref(err))
 ok(r == -3 and err.input == b"id_key", "a key that is not one: IGVMAPI_INVALID_FILE naming id_key")
+
+# ---- TDX (IGVM_MEASURE_0.2) ----
+if len(tdx_args) == 5:
+    tdx_igvm, want_mrtd, tdvf, want_single, want_two = tdx_args
+    data = open(tdx_igvm, "rb").read()
+    td = TdxDetails(struct_size=ctypes.sizeof(TdxDetails))
+    r = lib.igvm_measure_tdx_mrtd(data, len(data), 0, ctypes.byref(td), ctypes.byref(err))
+    ok(r == 0 and bytes(td.mrtd).hex().upper() == want_mrtd and td.mr_extends == 16 * td.hashed_pages,
+       "igvm_measure_tdx_mrtd from memory: the CLI's MRTD %s" % want_mrtd[:16])
+    tp = TdxDetails(struct_size=ctypes.sizeof(TdxDetails))
+    r = lib.igvm_measure_tdx_mrtd_path(tdx_igvm.encode(), 0, ctypes.byref(tp), ctypes.byref(err))
+    ok(r == 0 and bytes(tp.mrtd) == bytes(td.mrtd) and tp.compatibility_mask == td.compatibility_mask,
+       "... from its path: the same MRTD, mask 0x%x" % tp.compatibility_mask)
+    r = lib.igvm_measure_tdx_mrtd(data, len(data), 0x80, ctypes.byref(td), ctypes.byref(err))
+    ok(r == -3 and err.rule == b"measure.mask", "a mask the TDX header does not own: measure.mask")
+    snp = open(igvm, "rb").read()
+    r = lib.igvm_measure_tdx_mrtd(snp, len(snp), 0, ctypes.byref(td), ctypes.byref(err))
+    ok(r == -3 and err.rule == b"measure.platform", "an SNP-only file: measure.platform")
+    fw = open(tdvf, "rb").read()
+    out = (ctypes.c_uint8 * 48)()
+    got = []
+    for order in (0, 1):
+        r = lib.igvm_measure_tdvf(fw, len(fw), order, out, ctypes.byref(err))
+        got.append(bytes(out).hex().upper() if r == 0 else "error %d" % r)
+    ok(got == [want_single, want_two], "igvm_measure_tdvf, both orders: the CLI's MRTDs")
+    r = lib.igvm_measure_tdvf(fw[:4096], 4096, 0, out, ctypes.byref(err))
+    ok(r == -3 and err.rule.startswith(b"tdvf.") and err.input == b"firmware",
+       "a truncated firmware: a tdvf.* rule (%s)" % err.rule.decode())
+    r = lib.igvm_measure_tdvf(fw, len(fw), 7, out, ctypes.byref(err))
+    ok(r == -1 and err.input == b"order", "an unknown page order: IGVMAPI_INVALID_PARAMETER naming order")
+else:
+    for _ in range(7):
+        ok(True, "# SKIP no TDX inputs given")
 
 # ---- reports ----
 names = []

@@ -21,10 +21,9 @@ struct rmp_model {
 /* Guest memory [base, base + npages pages); svsm: a range the protocol must never touch. */
 struct rmp_model *rmp_model_new(uint64_t base, uint64_t npages, uint64_t svsm_base, uint64_t svsm_size);
 void rmp_model_free(struct rmp_model *m);
-/* Checks the invariants of the 2 MiB chunk at gpa against core c: caller holds its stripe
- * lock, or nothing runs. Returns the number of violated invariants; describes the first
- * in why (may be NULL). A page left stale (access removed, no flush) also counts in the
- * model's v_unflushed. */
+/* svsm/protocol/proto_check.h's checker for the 2 MiB chunk at gpa against core c (caller
+ * holds its stripe lock, or nothing runs), the first violation described in why (may be
+ * NULL). Returns the number of violated invariants. */
 unsigned rmp_model_check_chunk(struct rmp_model *m, struct proto_core *c, uint64_t gpa, char *why, size_t whylen);
 
 #endif

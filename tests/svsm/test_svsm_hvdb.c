@@ -240,11 +240,14 @@ static void test_process(void)
 	db.no_eoi_required = 1;
 	ok(kvm_inject(&k, K_IRQ, 0x30) && !kvm_inject(&k, K_IRQ, 0x31), "KVM holds a second interrupt back while the vector is set");
 	ok(hvdb_process(&db, &st) == HVDB_CONTINUE && db.events == 0 && st.vectors == 1 && st.last_vector == 0x30 &&
-	   st.eoi_owed == 0 && db.no_eoi_required == 0 && st.signals == 1,
-	   "vector taken: doorbell cleared (NoFurtherSignal too), no-EOI-required taken with it");
+	   st.eoi_owed == 0 && db.no_eoi_required == 0 && st.signals == 1 && st.eoi_vector == 0,
+	   "vector taken: doorbell cleared (NoFurtherSignal too), no-EOI-required taken with it: no EOI owed");
 	ok(kvm_inject(&k, K_IRQ, 0x31) && k.injected == 2, "… the next interrupt comes with an #HV of its own");
 	hvdb_process(&db, &st);
-	is_u64(st.eoi_owed, 1, "a vector without no-EOI-required is counted as owed (the SVSM sends no EOI)");
+	ok(st.eoi_owed == 1 && st.eoi_vector == 0x31,
+	   "a vector without no-EOI-required is owed an EOI: named, so the caller can EOI its own IPI vector");
+	hvdb_process(&db, &st);
+	is_u64(st.eoi_vector, 0, "… and a take with nothing pending owes none");
 	kvm_inject(&k, K_NMI, 0);
 	ok(hvdb_process(&db, &st) == HVDB_CONTINUE && st.nmis == 1 && db.events == 0, "NMI taken and ignored");
 	kvm_inject(&k, K_MC, 0);
@@ -317,6 +320,11 @@ static void test_trap_rip(void)
 	ok(hvdb_trap_rip(0xFFF, &w) == 0xFFF && hvdb_trap_rip(0x1000, &w) == 0x2000 &&
 	   hvdb_trap_rip(0x100F, &w) == 0x2000 && hvdb_trap_rip(0x1010, &w) == 0x1010 && hvdb_trap_rip(0x2000, &w) == 0x2000,
 	   "#HV handler: only [start, end) goes to the cancel exit; the VMGEXIT's return address does not");
+	/* The idle window (arch/vmpl_switch.S snp_idle_halt: cmp; [jnz; hlt); ret): its exit is its end. */
+	const struct hvdb_window idle = { 0x3004, 0x3007, 0x3007 };
+	ok(hvdb_trap_rip(0x3000, &idle) == 0x3000 && hvdb_trap_rip(0x3004, &idle) == 0x3007 &&
+	   hvdb_trap_rip(0x3006, &idle) == 0x3007 && hvdb_trap_rip(0x3007, &idle) == 0x3007,
+	   "idle: an #HV after the wake check (the IPI of a bind) skips the HLT; one before it lets the check see it");
 }
 
 static void test_register(void)

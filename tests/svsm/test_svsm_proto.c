@@ -284,8 +284,8 @@ static void test_vcpus(void)
 	rmp_sim_flush(&m->sim, vm2, 4096);
 	int slot2 = proto_add_boot_vcpu(c, vm2, ca2, 7);
 	ok(slot2 > 0 && c->startup_slot == 0, "a second boot vCPU; the first is the startup vCPU");
-	is_u64(call(0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_BUSY,
-	       "DELETE of the caller itself: BUSY (self-deletion not supported)");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "DELETE of the startup vCPU by itself: INVALID_PARAMETER (never deleted)");
 	is_u64(call_from((unsigned)slot, 0, SVSM_CORE_DELETE_VCPU, ENV_BOOT_VMSA, 0, 0, NULL), SVSM_ERR_INVALID_PARAMETER,
 	       "DELETE of the startup vCPU from another vCPU: INVALID_PARAMETER");
 	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm2, 0, 0, NULL), SVSM_ERR_CORE_FAIL_INUSE,
@@ -762,6 +762,53 @@ static void test_flush_check(void)
 	free(pg);
 }
 
+/* Issue 15: a vCPU deleting itself, and CREATE_VCPU's hand-over to the vCPU that runs it. */
+static uint32_t bound_apic, bound_gen;
+static unsigned bound_slot, binds;
+static bool exists_99(void *ctx, uint32_t apic)
+{
+	(void)ctx;
+	return apic != 99;
+}
+static void bind_spy(void *ctx, uint32_t apic, unsigned slot, uint32_t gen)
+{
+	(void)ctx;
+	bound_apic = apic, bound_slot = slot, bound_gen = gen, binds++;
+}
+
+static void test_self_and_bind(void)
+{
+	uint64_t vm = 0x40000, ca = 0x41000;
+	m->plat.vcpu_exists = exists_99;
+	m->plat.vcpu_bind = bind_spy;
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 99, NULL), SVSM_ERR_INVALID_PARAMETER,
+	       "CREATE_VCPU for an APIC ID no vCPU of the SVSM has: INVALID_PARAMETER");
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, vm);
+	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && binds == 0 && proto_find_vcpu(c, vm) < 0,
+	   "… nothing registered, nothing handed over, the page still the guest's");
+	is_u64(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 5, NULL), SVSM_SUCCESS, "CREATE_VCPU for APIC ID 5");
+	int slot = proto_find_vcpu(c, vm);
+	ok(binds == 1 && bound_apic == 5 && (int)bound_slot == slot && bound_gen == c->vcpu[slot].gen,
+	   "… handed over to the vCPU with APIC ID 5: slot %d, generation %u", slot, bound_gen);
+	uint64_t v2 = vm;
+	uint32_t g2 = bound_gen;
+	ok(proto_vcpu_get(c, (unsigned)slot, &v2, &g2), "the registry names (slot, generation) as that vCPU");
+	is_u64(call_from((unsigned)slot, 0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS,
+	       "DELETE_VCPU of the caller's own vCPU: done (spec §6.4: the call does not return)");
+	p = rmp_sim_get(&m->sim, vm);
+	v2 = vm, g2 = bound_gen;
+	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && proto_find_vcpu(c, vm) < 0 &&
+	   !proto_vcpu_get(c, (unsigned)slot, &v2, &g2), "… its VMSA is the guest's page again, the slot empty");
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	uint32_t old_gen = bound_gen;
+	ok(call(0, SVSM_CORE_CREATE_VCPU, vm, ca, 5, NULL) == SVSM_SUCCESS && binds == 2 && bound_gen != old_gen &&
+	   bound_gen == c->vcpu[bound_slot].gen, "the same page and APIC ID again: a new generation");
+	is_u64(call(0, SVSM_CORE_DELETE_VCPU, vm, 0, 0, NULL), SVSM_SUCCESS, "… deleted by another vCPU");
+	m->plat.vcpu_exists = 0;
+	m->plat.vcpu_bind = 0;
+}
+
 int main(void)
 {
 	if (env_setup(&m, c)) {
@@ -784,6 +831,7 @@ int main(void)
 	test_inuse();
 	test_attest();
 	test_hv_flip();
+	test_self_and_bind();
 	unsigned bad = 0;
 	char why[160] = "";
 	for (uint64_t a = 0; a < ENV_MEM; a += 2ull << 20)

@@ -43,6 +43,13 @@ static void exit_with(uint64_t code, uint64_t rax, uint64_t rcx, uint64_t rdx, u
 	vmsa->r8 = r8;
 }
 
+/* The boot vCPU (slot 0) as its request loop knows it; another slot as if it were there. */
+static enum reqloop_exit step(unsigned slot)
+{
+	struct reqloop_vcpu v = { slot, slot < PROTO_MAX_VCPUS ? c->vcpu[slot].gen : 0, ENV_BOOT_VMSA, NULL };
+	return reqloop_step(c, &v);
+}
+
 static uint64_t calls(void)
 {
 	return atomic_load(&c->st.calls);
@@ -65,7 +72,7 @@ static void test_round_trip(void)
 	set_pending(1);
 	exit_with(SVM_EXIT_VMGEXIT, (uint64_t)SVSM_CORE_PROTOCOL << 32 | SVSM_CORE_QUERY_PROTOCOL, 1ull << 32 | 1,
 		  0x1111, 0x2222);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "VMGEXIT with call_pending: a call");
+	is_u64(step(0), REQLOOP_CALL, "VMGEXIT with call_pending: a call");
 	is_u64(vmsa->rax, SVSM_SUCCESS, "RAX = result (SUCCESS)");
 	is_u64(vmsa->rcx, 0x0000000100000001ull, "QUERY_PROTOCOL output in RCX (attestation v1..v1)");
 	ok(vmsa->rdx == 0x1111 && vmsa->r8 == 0x2222, "RDX, R8 the call did not touch come back unchanged");
@@ -74,24 +81,24 @@ static void test_round_trip(void)
 
 	/* The same exit seen again (the hypervisor re-entered VMPL0 without running the guest). */
 	uint64_t n = calls();
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_NO_CALL, "stale VMGEXIT, call_pending clear: no call");
+	is_u64(step(0), REQLOOP_NO_CALL, "stale VMGEXIT, call_pending clear: no call");
 	ok(calls() == n && vmsa->rax == SVSM_SUCCESS && vmsa->rcx == 0x0000000100000001ull,
 	   "… nothing dispatched, registers untouched: call_pending is consumed exactly once");
 
 	set_pending(1);
 	exit_with(SVM_EXIT_VMGEXIT, 0xDEADBEEF00000000ull | 3, 5, 6, 7);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "unknown protocol: still a call");
+	is_u64(step(0), REQLOOP_CALL, "unknown protocol: still a call");
 	is_u64(vmsa->rax, SVSM_ERR_UNSUPPORTED_PROTOCOL, "RAX = UNSUPPORTED_PROTOCOL, upper half zero");
 
 	set_pending(1);
 	exit_with(SVM_EXIT_VMGEXIT, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0);
-	ok(reqloop_step(c, 0, vmsa) == REQLOOP_CALL && vmsa->rax == SVSM_SUCCESS && vmsa->rcx == 0,
+	ok(step(0) == REQLOOP_CALL && vmsa->rax == SVSM_SUCCESS && vmsa->rcx == 0,
 	   "CONFIGURE_VTOM query: RCX = 0 written back");
 
 	n = calls();
 	set_pending(0x80);
 	exit_with(SVM_EXIT_VMGEXIT, SVSM_CORE_CONFIGURE_VTOM, 1, 0, 0);
-	ok(reqloop_step(c, 0, vmsa) == REQLOOP_CALL && vmsa->rax == SVSM_ERR_INVALID_FORMAT && vmsa->rcx == 1 &&
+	ok(step(0) == REQLOOP_CALL && vmsa->rax == SVSM_ERR_INVALID_FORMAT && vmsa->rcx == 1 &&
 	   ca()->call_pending == 0 && calls() == n,
 	   "reserved call_pending value: consumed and answered (INVALID_FORMAT), nothing dispatched");
 }
@@ -108,7 +115,7 @@ static void test_attest_registers(void)
 	set_pending(1);
 	exit_with(SVM_EXIT_VMGEXIT, (uint64_t)SVSM_ATTEST_PROTOCOL << 32 | SVSM_ATTEST_SERVICES, 0x7000, 0xAAAA,
 		  0xBBBB);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "ATTEST_SERVICES through the request loop");
+	is_u64(step(0), REQLOOP_CALL, "ATTEST_SERVICES through the request loop");
 	is_u64(vmsa->rax, SVSM_SUCCESS, "… succeeds");
 	ok(vmsa->rcx > 0 && vmsa->rcx <= 4096, "… RCX = manifest size (%llu)", (unsigned long long)vmsa->rcx);
 	is_u64(vmsa->rdx, 0, "… RDX = 0 (no certificates), the guest's value replaced");
@@ -120,21 +127,21 @@ static void test_not_calls(void)
 	uint64_t n = calls();
 	set_pending(1);
 	exit_with(SVM_EXIT_INTR, SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_OTHER_EXIT, "interrupt exit with call_pending set: not a call");
+	is_u64(step(0), REQLOOP_OTHER_EXIT, "interrupt exit with call_pending set: not a call");
 	ok(ca()->call_pending == 1, "… call_pending left for the real VMGEXIT");
 	exit_with(SVM_EXIT_NPF, SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_OTHER_EXIT, "#NPF exit: not a call");
+	is_u64(step(0), REQLOOP_OTHER_EXIT, "#NPF exit: not a call");
 	exit_with(SVM_EXIT_VMGEXIT | (1ull << 32), SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_OTHER_EXIT, "exit code compared in full (0x1_0000_0403 is not VMGEXIT)");
+	is_u64(step(0), REQLOOP_OTHER_EXIT, "exit code compared in full (0x1_0000_0403 is not VMGEXIT)");
 	ok(calls() == n && vmsa->rax == SVSM_CORE_QUERY_PROTOCOL && vmsa->rcx == 1 && vmsa->rdx == 2 && vmsa->r8 == 3,
 	   "… nothing dispatched, registers untouched");
 	ok(vmsa->efer & EFER_SVME, "… VMSA left runnable");
 
 	exit_with(SVM_EXIT_VMGEXIT, SVSM_CORE_QUERY_PROTOCOL, 1, 2, 3);
-	is_u64(reqloop_step(c, 7, vmsa), REQLOOP_NO_CALL, "a slot with no vCPU: no call");
+	is_u64(step(7), REQLOOP_GONE, "a slot with no vCPU: gone, no call");
 	ok(ca()->call_pending == 1 && calls() == n, "… the registered vCPU's call_pending untouched");
-	is_u64(reqloop_step(c, PROTO_MAX_VCPUS + 3, vmsa), REQLOOP_NO_CALL, "an out-of-range slot: no call");
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "the pending call is served at the VMGEXIT");
+	is_u64(step(PROTO_MAX_VCPUS + 3), REQLOOP_GONE, "an out-of-range slot: gone, no call");
+	is_u64(step(0), REQLOOP_CALL, "the pending call is served at the VMGEXIT");
 	ok(calls() == n + 1 && ca()->call_pending == 0 && vmsa->rcx == 0x0000000100000001ull, "… once");
 }
 
@@ -146,15 +153,95 @@ static void test_svme(void)
 	vmsa->efer = EFER_SVME | 0x500; /* LME|LMA-like bits must survive */
 	set_pending(1);
 	exit_with(SVM_EXIT_VMGEXIT, SVSM_CORE_QUERY_PROTOCOL, 1, 0, 0);
-	is_u64(reqloop_step(c, 0, vmsa), REQLOOP_CALL, "a call with the map spy installed");
+	is_u64(step(0), REQLOOP_CALL, "a call with the map spy installed");
 	ok(maps_seen > 0 && !(efer_seen & EFER_SVME), "EFER.SVME clear while the call is handled");
 	is_u64(vmsa->efer, EFER_SVME | 0x500, "EFER.SVME set again, other EFER bits kept");
 	m->plat.xchg8 = orig_xchg8;
 
 	vmsa->efer = 0x500;
 	exit_with(SVM_EXIT_INTR, 0, 0, 0, 0);
-	reqloop_step(c, 0, vmsa);
+	step(0);
 	is_u64(vmsa->efer, EFER_SVME | 0x500, "a VMSA found without SVME is made runnable (non-call exit)");
+}
+
+/* ---- issue 15: a VMSA in guest memory, deleted by its own call or by another vCPU's ---- */
+
+static struct reqloop_vcpu created(uint64_t vm, uint64_t ca, uint32_t apic)
+{
+	env_write_vmsa(m, vm, 2, EFER_SVME, ENV_SEV_FEATURES);
+	struct proto_regs r = { SVSM_CORE_CREATE_VCPU, vm, ca, apic };
+	proto_dispatch(c, 0, &r);
+	int slot = proto_find_vcpu(c, vm);
+	ok(r.rax == SVSM_SUCCESS && slot > 0, "CREATE_VCPU: VMSA 0x%llx in slot %d", (unsigned long long)vm, slot);
+	struct reqloop_vcpu v = { (unsigned)slot, slot > 0 ? c->vcpu[slot].gen : 0, vm, NULL };
+	return v;
+}
+
+/* The processor's side of an exit of the VMSA at gpa, and the guest's call_pending at ca. */
+static struct igvm_sev_vmsa *guest_exit(uint64_t gpa, uint64_t ca, uint64_t rax, uint64_t rcx)
+{
+	struct igvm_sev_vmsa *v = rmp_sim_map(&m->sim, gpa, sizeof(*v));
+	v->guest_error_code = SVM_EXIT_VMGEXIT;
+	v->rax = rax;
+	v->rcx = rcx;
+	v->rdx = 0x77;
+	uint8_t one = 1;
+	rmp_sim_guest_write(&m->sim, PROTO_GUEST_VMPL, ca, &one, 1);
+	return v;
+}
+
+static struct reqloop_vcpu other_victim; /* deleted by "another vCPU" in the middle of a call */
+static bool (*orig_xchg8b)(void *, uint64_t, uint8_t, uint8_t *);
+static bool delete_spy(void *ctx, uint64_t gpa, uint8_t v, uint8_t *old)
+{
+	struct proto_regs r = { SVSM_CORE_DELETE_VCPU, other_victim.vmsa, 0, 0 };
+	m->plat.xchg8 = orig_xchg8b;
+	proto_dispatch(c, 0, &r); /* slot 0 deletes it while its own call is being served */
+	ok(r.rax == SVSM_SUCCESS, "another vCPU deletes it while its call is served (no lock held then)");
+	return orig_xchg8b(ctx, gpa, v, old);
+}
+
+static void test_gone(void)
+{
+	uint64_t vm = 0x30000, ca = 0x31000;
+	rmp_sim_rmpadjust(&m->sim, ca, false, PROTO_GUEST_VMPL, RMP_PERM_ALL, false); /* prevalidated RAM */
+	struct reqloop_vcpu v = created(vm, ca, 11);
+	struct igvm_sev_vmsa *x = guest_exit(vm, ca, SVSM_CORE_QUERY_PROTOCOL, 1ull << 32 | 1);
+	is_u64(reqloop_step(c, &v), REQLOOP_CALL, "a call of a vCPU whose VMSA is guest memory");
+	ok(x->rax == SVSM_SUCCESS && x->rcx == 0x0000000100000001ull && (x->efer & EFER_SVME),
+	   "… results written through the guest accessors, SVME set");
+
+	x = guest_exit(vm, ca, SVSM_CORE_DELETE_VCPU, vm);
+	is_u64(reqloop_step(c, &v), REQLOOP_GONE, "DELETE_VCPU of its own VMSA: gone");
+	struct rmp_sim_page p = rmp_sim_get(&m->sim, vm);
+	ok(x->rax == SVSM_CORE_DELETE_VCPU && x->rcx == vm && x->rdx == 0x77 && !(x->efer & EFER_SVME),
+	   "… the call does not return: nothing written back, SVME stays clear");
+	ok(!p.vmsa && p.perm[2] == RMP_PERM_ALL && proto_find_vcpu(c, vm) < 0, "… the page is the guest's again");
+	is_u64(reqloop_step(c, &v), REQLOOP_GONE, "the loop steps it again: still gone, nothing touched");
+
+	v = created(vm, ca, 12);
+	other_victim = v;
+	x = guest_exit(vm, ca, SVSM_CORE_QUERY_PROTOCOL, 1ull << 32 | 1);
+	orig_xchg8b = m->plat.xchg8;
+	m->plat.xchg8 = delete_spy;
+	is_u64(reqloop_step(c, &v), REQLOOP_GONE, "deleted by another vCPU during its call: gone");
+	ok(x->rax == SVSM_CORE_QUERY_PROTOCOL && !(x->efer & EFER_SVME), "… no result written into the page");
+
+	v = created(vm, ca, 13);
+	struct reqloop_vcpu stale = v;
+	stale.gen--;
+	x = guest_exit(vm, ca, SVSM_CORE_QUERY_PROTOCOL, 1ull << 32 | 1);
+	is_u64(reqloop_step(c, &stale), REQLOOP_GONE, "an older generation of the slot: not this vCPU");
+	uint8_t pending = *(uint8_t *)rmp_sim_map(&m->sim, ca, 1);
+	ok(pending == 1 && x->rax == SVSM_CORE_QUERY_PROTOCOL, "… the new vCPU's call left for its own loop");
+	is_u64(reqloop_step(c, &v), REQLOOP_CALL, "… which serves it");
+
+	rmp_sim_hv_flip(&m->sim, vm, true);
+	is_u64(reqloop_step(c, &v), REQLOOP_GONE, "a VMSA page the hypervisor took: gone, not a fatal fault");
+	struct proto_regs r = { SVSM_CORE_DELETE_VCPU, vm, 0, 0 };
+	proto_dispatch(c, 0, &r);
+	ok(r.rax == SVSM_ERR_INVALID_ADDRESS, "… its DELETE_VCPU cannot clear SVME: INVALID_ADDRESS (0x%llx)",
+	   (unsigned long long)r.rax);
 }
 
 static void test_run_vmpl(void)
@@ -274,6 +361,7 @@ int main(void)
 	test_attest_registers();
 	test_not_calls();
 	test_svme();
+	test_gone();
 	ok(rmp_sim_violations(&m->sim) == 0, "the RMP model saw no violation");
 	proto_destroy(c);
 	rmp_model_free(m);

@@ -18,6 +18,11 @@
  *   multi          v1: SNP + TDX + VSM sharing pages through masks
  *   vbs-reloc      v1 VSM with a relocatable region, a page-table region and
  *                  the VBS context they need
+ *   tdx-openvmm    v1 TDX (GPAW 48) as OpenVMM's igvmfilegen lays it out: a
+ *                  payload, a parameter area, and the reset page holding a
+ *                  TdxTrampolineContext and the jmp to its trampoline
+ *   tdx-coconut    v1 TDX with TD partitioning (highest VTL 2) and COCONUT's
+ *                  TdpStartContext in the reset page
  *
  * Header-only (static functions) because every test program is one .c file.
  */
@@ -443,6 +448,70 @@ __attribute__((unused)) static int fx_vbs_reloc(struct igvm_file *f)
 	return 0;
 }
 
+/* v1 TDX as OpenVMM writes it: the reset page holds the context its trampoline loads. */
+#define FX_TDX_ENTRY 0x100000ull
+__attribute__((unused)) static int fx_tdx_openvmm(struct igvm_file *f)
+{
+	igvm_file_init(f, 1, IGVM_ARCH_X64);
+	struct igvm_vhs_supported_platform p = {
+		.compatibility_mask = 0x1, .platform_type = IGVM_PLATFORM_TDX, .platform_version = 1,
+		.shared_gpa_boundary = 1ull << 47,
+	};
+	FX_TRY(fx_add(f, IGVM_VHT_SUPPORTED_PLATFORM, &p, NULL, 0));
+	FX_TRY(fx_policy(f, TDX_POLICY_SEPT_VE_DISABLE, 0x1));
+	for (uint32_t i = 0; i < 2; i++) {
+		uint8_t *d = fx_page(f, (uint8_t)(0x40 + i));
+		if (!d)
+			return -1;
+		FX_TRY(fx_page_data(f, FX_TDX_ENTRY + i * IGVM_PAGE_SIZE, 0x1, 0, IGVM_PAGE_DATA_NORMAL, d, IGVM_PAGE_SIZE));
+	}
+	FX_TRY(fx_page_data(f, 0x200000, 0x1, IGVM_PAGE_FLAG_UNMEASURED, IGVM_PAGE_DATA_NORMAL, NULL, 0));
+	FX_TRY(fx_area(f, 0, 0x1000, NULL, 0));
+	FX_TRY(fx_param(f, IGVM_VHT_COMMAND_LINE, 0, 0));
+	FX_TRY(fx_insert(f, 0x300000, 0x1, 0));
+
+	uint8_t *rp = fx_page(f, 0xCC); /* INT3 fill, as OpenVMM's reset page */
+	if (!rp)
+		return -1;
+	struct igvm_tdx_openvmm_context ctx;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.data_selector = 0x10;
+	ctx.static_gdt_limit = 0xF;
+	ctx.static_gdt_base = (uint32_t)(IGVM_TDX_RESET_PAGE_GPA + offsetof(struct igvm_tdx_openvmm_context, static_gdt));
+	ctx.initial_rip = FX_TDX_ENTRY;
+	ctx.code_selector = 0x8;
+	ctx.gdtr_limit = 0x17;
+	ctx.gdtr_base = 0x1000;
+	ctx.rsp = 0x8000;
+	ctx.cr0 = 0x80000031;
+	ctx.cr3 = 0x4000;
+	ctx.cr4 = 0x2060;
+	ctx.transition_cr3 = 0x4000;
+	ctx.static_gdt[8] = 0xFF, ctx.static_gdt[9] = 0xFF, ctx.static_gdt[13] = 0x9B, ctx.static_gdt[14] = 0xA0;
+	memcpy(rp, &ctx, sizeof(ctx));
+	/* jmp rel32 from the reset vector to the code right after the context */
+	uint32_t rel = (uint32_t)sizeof(ctx) - (IGVM_TDX_RESET_VECTOR_OFFSET + 5);
+	rp[IGVM_TDX_RESET_VECTOR_OFFSET] = 0xE9;
+	memcpy(rp + IGVM_TDX_RESET_VECTOR_OFFSET + 1, &rel, 4);
+	FX_TRY(fx_page_data(f, IGVM_TDX_RESET_PAGE_GPA, 0x1, 0, IGVM_PAGE_DATA_NORMAL, rp, IGVM_PAGE_SIZE));
+	return 0;
+}
+
+/* v1 TDX with TD partitioning: COCONUT's stage 1 page with its TdpStartContext. */
+__attribute__((unused)) static int fx_tdx_coconut(struct igvm_file *f)
+{
+	igvm_file_init(f, 1, IGVM_ARCH_X64);
+	FX_TRY(fx_platform(f, 0x4, IGVM_PLATFORM_TDX, 2));
+	uint8_t *code = fx_page(f, 0x90), *st = fx_page(f, 0xF4);
+	if (!code || !st)
+		return -1;
+	FX_TRY(fx_page_data(f, 0x10000, 0x4, 0, IGVM_PAGE_DATA_NORMAL, code, IGVM_PAGE_SIZE));
+	struct igvm_tdx_coconut_context ctx = { .vp_index = 0, .rip = 0x10002, .rsp = 0x16000, .ap_entry = 0x10004 };
+	memcpy(st, &ctx, sizeof(ctx));
+	FX_TRY(fx_page_data(f, IGVM_TDX_RESET_PAGE_GPA, 0x4, 0, IGVM_PAGE_DATA_NORMAL, st, IGVM_PAGE_SIZE));
+	return 0;
+}
+
 struct fx_fixture {
 	const char *name; /* file name without ".igvm" */
 	int (*build)(struct igvm_file *f);
@@ -452,6 +521,7 @@ __attribute__((unused)) static const struct fx_fixture fx_fixtures[] = {
 	{ "conformance", fx_conformance }, { "ser-snp", fx_ser_snp },     { "ser-tdx", fx_ser_tdx },
 	{ "ser-vbs", fx_ser_vbs },         { "snp-kvm", fx_snp_kvm },     { "native", fx_native },
 	{ "v2-aarch64", fx_v2_aarch64 },   { "multi", fx_multi },         { "vbs-reloc", fx_vbs_reloc },
+	{ "tdx-openvmm", fx_tdx_openvmm }, { "tdx-coconut", fx_tdx_coconut },
 };
 #define FX_COUNT (sizeof(fx_fixtures) / sizeof(fx_fixtures[0]))
 

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	li->vp_count_gpa = LAUNCH_PARAMS_GPA;
 	li->env_info_gpa = LAUNCH_PARAMS_GPA + 4;
 	li->identity_map_limit = LAUNCH_IDENTITY_MAP_LIMIT;
+	li->ap_trampoline_gpa = LAUNCH_AP_TRAMPOLINE_GPA;
 	if (vt) {
 		li->vtpm_config_gpa = LAUNCH_VTPM_CONFIG_GPA;
 		li->vtpm_config_size = vlen;
@@ -166,6 +167,8 @@ int main(int argc, char **argv)
 	page(LAUNCH_INFO_GPA, li);
 	for (uint64_t a = 0; a < LAUNCH_BOOT_STACK_SIZE; a += PG)
 		page(LAUNCH_BOOT_STACK_GPA + a, NULL);
+	for (uint64_t a = 0; a < LAUNCH_AP_TRAMPOLINE_SIZE; a += PG)
+		page(LAUNCH_AP_TRAMPOLINE_GPA + a, NULL);
 	if (vt)
 		pages(LAUNCH_VTPM_CONFIG_GPA, vt, vlen);
 

@@ -11,6 +11,8 @@
  *     number of hashing threads chosen by the caller;
  *   - the launch digest of a direct OVMF boot, with sev-snp-measure's
  *     parameters;
+ *   - Intel TDX: the MRTD an IGVM file gives (the microsoft/igvm crate's
+ *     model) and the MRTD of a direct TDVF launch, in either page order;
  *   - ID block and ID authentication structure construction (deterministic
  *     ECDSA P-384);
  *   - attestation report parsing and the whole offline verification: AMD
@@ -28,7 +30,9 @@
  *     versions add fields at the end and read only what the caller has.
  *   - Nothing here keeps global state; objects (IgvmReportVerifier,
  *     IgvmReportResult) belong to one thread at a time.
- *   - Symbols carry the version node IGVM_MEASURE_0.1 (libigvm.map).
+ *   - Symbols carry the version node IGVM_MEASURE_0.1 (libigvm.map); the TDX
+ *     functions IGVM_MEASURE_0.2 (igvmbuild 0.2.0 and later: check
+ *     IGVM_MEASURE_API_VERSION >= 2 at build time).
  */
 #ifndef IGVM_MEASURE_H
 #define IGVM_MEASURE_H
@@ -38,7 +42,7 @@
 
 #include "igvm.h"
 
-#define IGVM_MEASURE_API_VERSION 1
+#define IGVM_MEASURE_API_VERSION 2
 
 /* Result codes of this API besides those of <igvm/igvm.h> (IGVMAPI_INVALID_PARAMETER
  * for bad arguments and option values, IGVMAPI_INVALID_FILE for malformed input). */
@@ -152,6 +156,38 @@ typedef struct IgvmOvmfOptions {
 /* digest gets *digest_len (48 for SNP modes, 32 for SEV and SEV-ES) bytes. */
 IgvmResult igvm_measure_ovmf(const uint8_t *ovmf, uint64_t len, const IgvmOvmfOptions *opts, uint8_t digest[48],
 			     uint32_t *digest_len, IgvmMeasureError *err);
+
+/* ---- Intel TDX (IGVM_MEASURE_0.2) ---------------------------------------------------------------- */
+
+/* Page orders of a direct TDVF launch: per page PAGE.ADD then its 16 MR.EXTENDs (Linux KVM with QEMU,
+ * td-shim's calculator); or per section every PAGE.ADD then every MR.EXTEND (dstack-mr's choice for QEMU 8.x). */
+#define IGVM_TDVF_ORDER_SINGLE_PASS 0u
+#define IGVM_TDVF_ORDER_TWO_PASS 1u
+
+typedef struct IgvmTdxDetails {
+	uint32_t struct_size;          /* sizeof(IgvmTdxDetails) */
+	uint32_t compatibility_mask;   /* the mask measured */
+	uint8_t mrtd[48];
+	uint64_t page_adds;            /* TDH.MEM.PAGE.ADD records */
+	uint64_t mr_extends;           /* TDH.MR.EXTEND records (16 per measured page) */
+	uint64_t hashed_pages;         /* pages whose file data was read (the others are extended as zeros or not at all) */
+	uint64_t shared_pages_skipped; /* shared pages, not added to the TD */
+	uint64_t large_pages;          /* is_2mb_page headers measured as one 4 KiB page, as the crate does */
+} IgvmTdxDetails;
+
+/*
+ * The MRTD of the IGVM file in data[0..len) for its TDX platform, in the
+ * microsoft/igvm crate's model (igvmmeasure(1), -p tdx). compatibility_mask
+ * 0 = the TDX platform header's. The MRTD goes to details->mrtd.
+ */
+IgvmResult igvm_measure_tdx_mrtd(const uint8_t *data, uint64_t len, uint32_t compatibility_mask,
+				 IgvmTdxDetails *details, IgvmMeasureError *err);
+IgvmResult igvm_measure_tdx_mrtd_path(const char *path, uint32_t compatibility_mask, IgvmTdxDetails *details,
+				      IgvmMeasureError *err);
+
+/* The MRTD of a TD the VMM builds directly from a TDVF firmware's TDX metadata (igvmmeasure tdvf). */
+IgvmResult igvm_measure_tdvf(const uint8_t *firmware, uint64_t len, uint32_t order, uint8_t mrtd[48],
+			     IgvmMeasureError *err);
 
 /* ---- ID blocks ------------------------------------------------------------------------------------ */
 
