@@ -118,7 +118,7 @@ w("vtpm-full.xml", b"""<?xml version="1.0"?>
   <pcr-banks><bank>sha1</bank><bank>sha256</bank><bank>sha384</bank></pcr-banks>
   <endorsement-key algorithm="ecc-nist-p384" template="H-3" persistent="true"/>
   <manufacturer id="TST" vendor="test vendor" firmware-version="0x0102030405060708"/>
-  <persistence mode="sealed"/>
+  <persistence mode="ephemeral"/>
   <nv-indices>
     <nv-index handle="0x01c0000a" size="1024">
       <attributes>ppwrite ppread ownerread authread no-da platformcreate</attributes>

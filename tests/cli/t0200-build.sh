@@ -243,6 +243,9 @@ refuse "segments outside the kernel region" 1 "outside the kernel region" $TT --
 refuse "a PT_LOAD past the end of the file" 1 "outside the" $TT --kernel "$FX/kernel-trunc.elf"
 refuse "a truncated ELF" 1 "kernel-short.elf" $TT --kernel "$FX/kernel-short.elf"
 refuse "a file that is not ELF" 1 "not an ELF" $TT --kernel "$FX/not-elf.bin"
+sed 's/mode="ephemeral"/mode="sealed"/' "$FX/vtpm-full.xml" >"$FX/vtpm-sealed.xml"
+refuse "vTPM persistence other than ephemeral (the SVSM cannot unseal state)" 1 'mode="sealed">: not supported yet' \
+	$TT --vtpm-manifest "$FX/vtpm-sealed.xml"
 if [ -n "$PIE" ]; then
 	refuse "a kernel with relocations" 1 "unsupported relocations" $TT --kernel "$FX/kernel-reloc.elf"
 else
