@@ -141,6 +141,7 @@ check-build: $(B)/san/bin/igvmbuild $(B)/san/tools/mkfixtures $(addprefix $(B)/s
 # The runner prints one TAP-style line per assertion and ends with "N passed, N failed[, N skipped]".
 check: check-build
 	@CC="$(CC)" FUZZ_RUNS=$(or $(FUZZ_RUNS),3000) B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" \
+	  FUZZ_VTPM_SRC="$(FUZZ_VTPM_SRC)" FUZZ_VTPM_LIBS="$(FUZZ_VTPM_LIBS)" \
 	  HOST_LIBS="$(HOST_LIBS)" LIB_SRC="$(sort $(LIB_SRC) $(FUZZ_EXTRA_SRC))" FUZZERS="$(FUZZERS)" \
 	  sh tests/run-tests.sh
 
@@ -155,6 +156,7 @@ package-check distcheck:
 FUZZ_TIME ?= 300
 fuzz:
 	@CC="$(CC)" B="$(B)" BASE_CFLAGS="$(BASE_CFLAGS)" HOST_LIBS="$(HOST_LIBS)" \
+	  FUZZ_VTPM_SRC="$(FUZZ_VTPM_SRC)" FUZZ_VTPM_LIBS="$(FUZZ_VTPM_LIBS)" \
 	  LIB_SRC="$(sort $(LIB_SRC) $(FUZZ_EXTRA_SRC))" FUZZERS="$(FUZZERS)" FUZZ_TIME=$(FUZZ_TIME) \
 	  sh tests/fuzz/run-fuzz.sh long
 

@@ -52,3 +52,8 @@ $(B)/san/tools/vtpm-golden: $(SAN_OBJ)/tests/vtpm/golden_ek.o $(SAN_OBJ)/vtpm-ho
 
 CHECK_DEPS += $(B)/san/tests/test_svsm_vtpm $(B)/san/tests/test_svsm_vtpm_libc $(B)/san/tools/vtpm-mssim \
               $(B)/san/tools/vtpm-golden
+
+# The libFuzzer harness tests/fuzz/fuzz_vtpm.c (tests/fuzz/run-fuzz.sh): the glue with the test
+# seed, the archives in place of the shared libcrypto.
+FUZZ_VTPM_SRC := $(VTPM_GLUE_SRC) svsm/vtpm/test_seed.c tests/vtpm/host_plat.c svsm/vtpm_cfg.c svsm/lib/fmt.c
+FUZZ_VTPM_LIBS = $(VTPM_HOST_LIBS)

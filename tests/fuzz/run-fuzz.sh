@@ -179,6 +179,14 @@ harness_seeds() { # harness_seeds HARNESS DIR
 		rm -rf "$2/gen"
 		set -f
 		;;
+	fuzz_vtpm)
+		# flags 1 (Startup first), then TPM commands in well-formed requests: GetRandom(16),
+		# PCR_Read(sha256: 0-7), GetCapability(TPM_PROPERTIES), NV_Read of 0x01500016
+		printf '\001\000\014\000\200\001\000\000\000\014\000\000\001\173\000\020' >"$2/getrandom"
+		printf '\001\000\024\000\200\001\000\000\000\024\000\000\001\176\000\000\000\001\000\013\003\377\000\000' >"$2/pcrread"
+		printf '\001\000\026\000\200\001\000\000\000\026\000\000\001\172\000\000\000\006\000\000\001\000\000\000\000\100' >"$2/getcap"
+		printf '\001\101\011\000\010\000\000\000\001\014\000\000\000' >"$2/badloc"
+		;;
 	fuzz_snp_certs)
 		command -v openssl >/dev/null 2>&1 || return 0
 		set +f
@@ -267,9 +275,26 @@ for fz in $FUZZERS; do
 		continue
 	fi
 	fz_log=$FUZZ_DIR/logs/$fz.build.log
+	: >"$fz_log"
+	# fuzz_vtpm: the vTPM glue (test-seed build) and Debian's libtpms.a/libcrypto.a instead of
+	# the shared libcrypto (FUZZ_VTPM_SRC, FUZZ_VTPM_LIBS from svsm/vtpm/vtpm-host.mk).
+	fz_objs=
+	fz_libs=$HOST_LIBS
+	if [ "$fz" = fuzz_vtpm ]; then
+		if [ -z "${FUZZ_VTPM_SRC:-}" ] || [ -z "${FUZZ_VTPM_LIBS:-}" ]; then
+			echo "ok - $fz # SKIP FUZZ_VTPM_SRC/FUZZ_VTPM_LIBS not set (run through make)"
+			continue
+		fi
+		fz_libs=$FUZZ_VTPM_LIBS
+		for vs in $FUZZ_VTPM_SRC; do
+			vo=$OBJ_DIR/vtpm-seed/$(echo "$vs" | sed 's/\.c$/.o/')
+			compile "$vs" "$vo" "-fsanitize=fuzzer-no-link -DVTPM_TEST_SEED" >>"$fz_log" 2>&1 || fz_objs=FAILED
+			[ "$fz_objs" = FAILED ] || fz_objs="$fz_objs $vo"
+		done
+	fi
 	# shellcheck disable=SC2086
-	if ! compile "$src" "$OBJ_DIR/tests/fuzz/$fz.o" "-fsanitize=fuzzer-no-link" >"$fz_log" 2>&1 ||
-		! "$FUZZ_CC" $OPT $SAN -fsanitize=fuzzer -o "$bin" "$OBJ_DIR/tests/fuzz/$fz.o" $LIB_OBJS $HOST_LIBS \
+	if [ "$fz_objs" = FAILED ] || ! compile "$src" "$OBJ_DIR/tests/fuzz/$fz.o" "-fsanitize=fuzzer-no-link" >>"$fz_log" 2>&1 ||
+		! "$FUZZ_CC" $OPT $SAN -fsanitize=fuzzer -o "$bin" "$OBJ_DIR/tests/fuzz/$fz.o" $fz_objs $LIB_OBJS $fz_libs \
 			>>"$fz_log" 2>&1; then
 		echo "not ok - $fz: build failed (log: $fz_log)"
 		sed 's/^/# /' "$fz_log" | tail -n 20
