@@ -65,7 +65,7 @@ SVSM_LINK = $(CC) $(GUEST_LDFLAGS) $(VTPM_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,ma
 $(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	$(quiet) LD $@
 	$(VTPM_LINK_NOTE)
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) -Wl,-Map=$(B)/svsm/svsm.map $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
 $(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	@mkdir -p $(@D)
 	$(quiet) LD $@

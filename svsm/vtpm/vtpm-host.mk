@@ -57,3 +57,18 @@ CHECK_DEPS += $(B)/san/tests/test_svsm_vtpm $(B)/san/tests/test_svsm_vtpm_libc $
 # seed, the archives in place of the shared libcrypto.
 FUZZ_VTPM_SRC := $(VTPM_GLUE_SRC) svsm/vtpm/test_seed.c tests/vtpm/host_plat.c svsm/vtpm_cfg.c svsm/lib/fmt.c
 FUZZ_VTPM_LIBS = $(VTPM_HOST_LIBS)
+
+# `make bench-vtpm` (bench/vtpm.sh): host timings of the glue over the archives (-O2, no
+# sanitizers), the guest's entry-to-"vTPM ready" time under TCG, and the bytes the vTPM adds.
+VTPM_BENCH_SRC := tests/vtpm/bench.c $(VTPM_GLUE_SRC) tests/vtpm/host_plat.c svsm/vtpm_cfg.c svsm/lib/fmt.c \
+                  $(PROTO_SRC)
+$(B)/tests/vtpm-bench: $(VTPM_BENCH_SRC) $(call rel_objs,$(BUILD_LIB_SRC) $(IGVMBUILD_EXTRA_SRC)) $(B)/lib/libhost.a \
+		$(VTPM_ARCHIVES) svsm/vtpm/*.h
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(CC) $(BASE_CFLAGS) -O2 -g -o $@ $(filter %.c %.o %.a,$^) $(VTPM_HOST_LIBS)
+.PHONY: bench-vtpm
+bench-vtpm: $(B)/tests/vtpm-bench $(B)/svsm/svsm.elf $(B)/svsm/test/svsm-vtpm-seed.elf $(B)/bin/igvmbuild \
+            $(B)/loaders/stage2.bin
+	@B="$(B)" sh bench/vtpm.sh
+bench: bench-vtpm
