@@ -13,6 +13,8 @@ IGVMBUILD_EXTRA_SRC := measure/ovmf.c measure/igvm_digest.c measure/kvm_vmsa.c m
 # The SVSM's reader of the packed filesystem (portable C): the builder checks its own output with it
 # and `inspect` lists a filesystem with it, so both see exactly what the SVSM will.
 IGVMBUILD_EXTRA_SRC += svsm/fs/igfs.c
+# inspect decodes the vTPM configuration blob with the SVSM's own reader.
+IGVMBUILD_EXTRA_SRC += svsm/vtpm_cfg.c
 
 # The builder's modules without the verb (for unit tests and fuzzers).
 BUILD_LIB_SRC := $(filter-out igvmbuild/cmd_build.c,$(wildcard igvmbuild/build_*.c))

@@ -31,6 +31,7 @@
 #include "../svsm/fs/igfs.h"
 #include "cmds.h"
 #include "../measure/kvm_vmsa.h"
+#include "../svsm/vtpm_cfg.h"
 
 #define USAGE_LINE "usage: igvmbuild inspect [--json] [--check] [--reference] [--allow-optional] FILE"
 
@@ -745,6 +746,129 @@ static void emit_headers(struct inspect *c)
 	emit_end_array(e);
 }
 
+/* ---- the vTPM configuration blob (format/vtpm_config.h) ------------------------------ */
+
+/*
+ * The builder places the compiled vTPM manifest in measured pages (launch_info.h,
+ * 0x28000 by default); the launch information records where, but a file from another
+ * builder need not have ours, so the blob is found by its magic at the start of a
+ * page. Its pages are gathered by GPA (same compatibility mask as the first), up to
+ * the header's total_size (bounded by VTPM_CONFIG_MAX_SIZE), and the result is
+ * checked with the SVSM's own reader (svsm/vtpm_cfg.c) before any field is shown.
+ */
+static const struct igvm_header *vtpm_page(const struct inspect *c, uint64_t gpa, uint32_t mask)
+{
+	for (size_t i = 0; i < c->f->count; i++) {
+		const struct igvm_header *h = &c->f->hdr[i];
+		if (h->known && h->type == IGVM_VHT_PAGE_DATA && h->body.page.gpa == gpa &&
+		    (h->body.page.compatibility_mask & mask))
+			return h;
+	}
+	return NULL;
+}
+
+static const char *vtpm_template_name(uint16_t t)
+{
+	static const char *const n[] = { NULL, "L-1", "L-2", "H-1", "H-2", "H-3", "H-4", "H-6" };
+	return t < ARRAY_SIZE(n) && n[t] ? n[t] : "unknown";
+}
+
+static const char *vtpm_hash_name(uint16_t a)
+{
+	return a == VTPM_TPM_ALG_SHA256 ? "sha256" : a == VTPM_TPM_ALG_SHA384 ? "sha384" :
+	       a == VTPM_TPM_ALG_SHA512 ? "sha512" : a == 0x0004 ? "sha1" : "unknown";
+}
+
+static void emit_vtpm(struct inspect *c)
+{
+	const struct igvm_header *first = NULL;
+	for (size_t i = 0; i < c->f->count && !first; i++) {
+		const struct igvm_header *h = &c->f->hdr[i];
+		uint64_t magic;
+		if (!h->known || h->type != IGVM_VHT_PAGE_DATA || !h->data || h->data_len < sizeof(magic) ||
+		    (h->body.page.gpa & (IGVM_PAGE_SIZE - 1)))
+			continue;
+		memcpy(&magic, h->data, sizeof(magic));
+		if (magic == VTPM_CONFIG_MAGIC)
+			first = h;
+	}
+	if (!first) {
+		emit_null(c->e, "vtpm");
+		return;
+	}
+	static uint8_t blob[VTPM_CONFIG_MAX_SIZE];
+	memset(blob, 0, sizeof(blob));
+	struct vtpm_config_header h;
+	memcpy(&h, first->data, first->data_len < sizeof(h) ? first->data_len : sizeof(h));
+	uint32_t total = h.total_size <= VTPM_CONFIG_MAX_SIZE ? h.total_size : VTPM_CONFIG_MAX_SIZE;
+	uint64_t gpa = first->body.page.gpa;
+	uint32_t mask = first->body.page.compatibility_mask;
+	bool complete = true;
+	for (uint32_t off = 0; off < total; off += IGVM_PAGE_SIZE) {
+		const struct igvm_header *p = off ? vtpm_page(c, gpa + off, mask) : first;
+		if (!p) {
+			complete = false;
+			break;
+		}
+		if (p->data) /* no data: a zero page */
+			memcpy(blob + off, p->data, p->data_len < IGVM_PAGE_SIZE ? p->data_len : IGVM_PAGE_SIZE);
+	}
+	struct emit *e = c->e;
+	emit_begin_object(e, "vtpm");
+	emit_hex(e, "gpa", gpa, 16);
+	emit_u64(e, "size", total);
+	emit_sha256(c, "sha256", blob, total);
+	struct vtpm_cfg_summary sum;
+	int rc = complete ? vtpm_cfg_parse(blob, total, &sum) : VTPM_CFG_TOO_SHORT;
+	emit_str(e, "status", rc ? vtpm_cfg_strerror(rc) : "valid");
+	if (rc) {
+		emit_end_object(e);
+		return;
+	}
+	vtpm_cfg_header(blob, &h);
+	emit_u64(e, "version", h.version);
+	char banks[64];
+	vtpm_cfg_banks(h.pcr_banks, banks, sizeof(banks));
+	emit_str(e, "pcr_banks", banks);
+	emit_begin_inline(e, "endorsement_key");
+	emit_str(e, "template", vtpm_template_name(h.ek_template));
+	emit_str(e, "algorithm", h.ek_algorithm == VTPM_TPM_ALG_RSA ? "rsa" : h.ek_algorithm == VTPM_TPM_ALG_ECC ? "ecc" : "unknown");
+	emit_u64(e, "key_bits", h.ek_key_bits);
+	emit_hex(e, "curve", h.ek_curve, 4);
+	emit_str(e, "name_alg", vtpm_hash_name(h.ek_name_alg));
+	emit_bool(e, "persistent", h.flags & VTPM_CONFIG_FLAG_CREATE_EK_AT_MANUFACTURE);
+	emit_end_object(e);
+	emit_str(e, "manufacturer", sum.manufacturer);
+	char vendor[17];
+	size_t vl = 0;
+	for (; vl < sizeof(h.vendor_string) && h.vendor_string[vl]; vl++)
+		vendor[vl] = h.vendor_string[vl] >= 0x20 && h.vendor_string[vl] < 0x7F ? h.vendor_string[vl] : '?';
+	vendor[vl] = 0;
+	emit_str(e, "vendor", vendor);
+	emit_hex(e, "firmware_version", h.firmware_version, 16);
+	emit_str(e, "persistence", h.persistence == VTPM_PERSIST_EPHEMERAL ? "ephemeral" :
+				   h.persistence == VTPM_PERSIST_SEALED ? "sealed" : "unknown");
+	emit_hex(e, "flags", h.flags, 8);
+	emit_begin_array(e, "nv_indices");
+	for (uint32_t i = 0; i < h.nv_count; i++) {
+		struct vtpm_config_nv_index x;
+		const uint8_t *data;
+		vtpm_cfg_nv(blob, &h, i, &x, &data);
+		emit_begin_inline(e, NULL);
+		emit_hex(e, "handle", x.index, 8);
+		emit_hex(e, "attributes", x.attributes, 8);
+		emit_str(e, "name_alg", vtpm_hash_name(x.name_alg));
+		emit_u64(e, "size", x.size);
+		emit_u64(e, "data_len", x.data_len);
+		if (data)
+			emit_sha256(c, "data_sha256", data, x.data_len);
+		emit_bool(e, "write_lock", x.flags & VTPM_NV_FLAG_WRITE_LOCK);
+		emit_end_object(e);
+	}
+	emit_end_array(e);
+	emit_end_object(e);
+}
+
 /* ---- file and summary --------------------------------------------------------------- */
 
 static void emit_file(struct inspect *c)
@@ -1223,6 +1347,7 @@ int cmd_inspect(int argc, char **argv)
 	emit_file(&c);
 	emit_warnings(&c);
 	emit_headers(&c);
+	emit_vtpm(&c);
 	emit_summary(&c);
 	int fs_rc = emit_filesystem(&c);
 	if (c.internal_error) {

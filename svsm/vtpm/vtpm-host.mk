@@ -60,7 +60,7 @@ FUZZ_VTPM_LIBS = $(VTPM_HOST_LIBS)
 
 # `make bench-vtpm` (bench/vtpm.sh): host timings of the glue over the archives (-O2, no
 # sanitizers), the guest's entry-to-"vTPM ready" time under TCG, and the bytes the vTPM adds.
-VTPM_BENCH_SRC := tests/vtpm/bench.c $(VTPM_GLUE_SRC) tests/vtpm/host_plat.c svsm/vtpm_cfg.c svsm/lib/fmt.c \
+VTPM_BENCH_SRC := tests/vtpm/bench.c $(VTPM_GLUE_SRC) tests/vtpm/host_plat.c svsm/lib/fmt.c \
                   $(PROTO_SRC)
 $(B)/tests/vtpm-bench: $(VTPM_BENCH_SRC) $(call rel_objs,$(BUILD_LIB_SRC) $(IGVMBUILD_EXTRA_SRC)) $(B)/lib/libhost.a \
 		$(VTPM_ARCHIVES) svsm/vtpm/*.h

@@ -112,6 +112,28 @@ measured "$O/a.igvm" "$DA" "fixture image"
 
 "$IGVMBUILD" build -t "$FX/t.xml" -o "$O/b.igvm" >"$T/b.txt" 2>&1
 check "reproducible: two builds give identical bytes" cmp "$O/a.igvm" "$O/b.igvm"
+# inspect decodes the vTPM manifest blob (fixture vtpm-full.xml: H-3 persistent EK, 3 banks, NV).
+"$IGVMBUILD" inspect --json "$O/a.igvm" >"$T/insp.json" 2>/dev/null
+if command -v python3 >/dev/null 2>&1; then
+	python3 - "$T/insp.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))["vtpm"]
+ek = v["endorsement_key"]
+ok = (v["status"] == "valid" and v["pcr_banks"] == "sha1,sha256,sha384" and ek["template"] == "H-3"
+      and ek["persistent"] and v["manufacturer"].rstrip() == "TST" and v["vendor"] == "test vendor"
+      and v["firmware_version"] == "0x0102030405060708" and v["persistence"] == "ephemeral"
+      and len(v["nv_indices"]) >= 2 and v["nv_indices"][0]["handle"] == "0x01500000")
+ok or print(json.dumps(v), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+	expect_rc=$?
+	[ $expect_rc -eq 0 ] && ok "inspect --json decodes the vTPM manifest blob (banks, EK template, identity, NV)" ||
+		notok "inspect --json decodes the vTPM manifest blob: $(head -c 300 "$T/insp.json" | tr '\n' ' ')"
+else
+	skip "python3 not available"
+fi
+"$IGVMBUILD" inspect "$O/a.igvm" 2>/dev/null | grep -q "template=H-3 algorithm=ecc key_bits=384"
+[ $? -eq 0 ] && ok "inspect text shows the vTPM's EK" || notok "inspect text shows the vTPM's EK"
 [ "$(digest_of "$T/b.txt")" = "$DA" ] && ok "reproducible: same digest" || notok "reproducible: same digest"
 ls -A "$O" | grep -q '^\.' && notok "no temporary files left in the output directory" ||
 	ok "no temporary files left in the output directory"
