@@ -4,8 +4,9 @@
  * (internal header of svsm/vtpm/libc/).
  *
  * The two archives were compiled against glibc and leave about 140 C-library
- * and POSIX symbols undefined (/work/shared/spec/vtpm-archives.md lists them;
- * svsm/vtpm/vtpm.mk re-checks the list at every link). Each is defined here
+ * and POSIX symbols undefined (the SVSM link has no other C library, so an
+ * archive version that needs one more fails the link naming it, as
+ * libssl-dev 3.0.22's strpbrk did). Each is defined here
  * with glibc's ABI (argument types, struct layouts the callers allocate,
  * errno values, the ctype table format) and one of two behaviours:
  *
