@@ -171,13 +171,14 @@ static int fmt_failures;
 		}                                                                                      \
 	} while (0)
 
+/* First the two that silence unknown names (gcc's, then clang's), then the rest. */
 #pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpragmas"
+#pragma GCC diagnostic ignored "-Wunknown-warning-option"
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-zero-length"
 #pragma GCC diagnostic ignored "-Wformat-overflow"
 #pragma GCC diagnostic ignored "-Wformat-truncation"
-#pragma GCC diagnostic ignored "-Wpragmas"
-#pragma GCC diagnostic ignored "-Wunknown-warning-option"
 static void test_format(void)
 {
 	static const int ints[] = { 0, 1, -1, 42, -42, 7, INT_MAX, INT_MIN, 255, 4096 };
