@@ -218,10 +218,11 @@ static long do_read(struct usys *u, uint64_t fdn, uint64_t buf, uint64_t n)
 	struct usys_fd *f = get_fd(u, fdn);
 	if (!f)
 		return -USYS_EBADF;
-	if (n > MAX_RW)
-		n = MAX_RW;
+	/* As Linux: the whole range checked first, then the count capped. */
 	if (!usys_range_ok(buf, n))
 		return -USYS_EFAULT;
+	if (n > MAX_RW)
+		n = MAX_RW;
 	if (f->console)
 		return 0; /* no input: end of file */
 	struct igfs_stat st;
@@ -265,10 +266,10 @@ static long do_write(struct usys *u, uint64_t fdn, uint64_t buf, uint64_t n)
 	struct usys_fd *f = get_fd(u, fdn);
 	if (!f || !f->console)
 		return -USYS_EBADF; /* files are read-only */
-	if (n > MAX_RW)
-		n = MAX_RW;
 	if (!usys_range_ok(buf, n))
 		return -USYS_EFAULT;
+	if (n > MAX_RW)
+		n = MAX_RW;
 	return console_out(u, (int)(uint32_t)fdn, buf, n);
 }
 
@@ -282,14 +283,17 @@ static long do_writev(struct usys *u, uint64_t fdn, uint64_t iov, uint64_t cnt64
 		return -USYS_EINVAL;
 	if (!usys_range_ok(iov, (uint64_t)cnt * 16))
 		return -USYS_EFAULT;
-	/* First every vector (Linux checks them all before writing anything). */
+	/* First every vector, as Linux's import_iovec: a negative length is -EINVAL, the total
+	 * is capped at MAX_RW by shortening the vector that passes it, each range checked. */
 	uint64_t total = 0;
 	for (int i = 0; i < cnt; i++) {
 		uint64_t v[2];
 		if (u->ops->copy_in(u->ctx, v, iov + (uint64_t)i * 16, 16))
 			return -USYS_EFAULT;
-		if ((int64_t)v[1] < 0 || v[1] > 0x7FFFFFFFFFFFFFFFull - total)
+		if ((int64_t)v[1] < 0)
 			return -USYS_EINVAL;
+		if (v[1] > MAX_RW - total)
+			v[1] = MAX_RW - total;
 		if (!usys_range_ok(v[0], v[1]))
 			return -USYS_EFAULT;
 		total += v[1];
@@ -300,7 +304,9 @@ static long do_writev(struct usys *u, uint64_t fdn, uint64_t iov, uint64_t cnt64
 		if (u->ops->copy_in(u->ctx, v, iov + (uint64_t)i * 16, 16))
 			return done ? (long)done : -USYS_EFAULT;
 		/* Re-checked: the program may have changed the vector since (another thread one day). */
-		if (!usys_range_ok(v[0], v[1]) || v[1] > MAX_RW - done)
+		if (v[1] > MAX_RW - done)
+			v[1] = MAX_RW - done;
+		if (!usys_range_ok(v[0], v[1]))
 			return done ? (long)done : -USYS_EFAULT;
 		long w = console_out(u, (int)(uint32_t)fdn, v[0], v[1]);
 		if (w < 0)
