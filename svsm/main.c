@@ -3,7 +3,8 @@
  * main.c — SVSM core bring-up: console → per-CPU/GDT → IDT → platform → own
  * page tables and allocators → memory summary → vTPM configuration →
  * packed filesystem (validated, entries counted) → application processors (smp.h) →
- * self-tests → "SVSM core ready"; then, on SNP with a firmware in the image, the
+ * self-tests → natively, /init from the packed filesystem in ring 3 (user/process.h) →
+ * "SVSM core ready"; then, on SNP with a firmware in the image, the
  * firmware at VMPL2 and the request loops (guest_launch.h), else exit.
  */
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include "snp/ghcb_msr.h"
 #include "vtpm/vtpm_svsm.h"
 #include "arch/userabi.h"
+#include "user/process.h"
 #include "vtpm_cfg.h"
 
 #ifndef SVSM_VERSION
@@ -136,6 +138,10 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 		pr_err(vtpm_failed ? "the configured vTPM could not be provided" : "self-tests failed");
 		platform_exit(PLATFORM_EXIT_FAILURE);
 	}
+	/* Ring 3 (issue 13): /init from the packed filesystem, natively; on SNP the firmware comes
+	 * next and nothing has been run in ring 3 there yet. */
+	if (platform->type == LAUNCH_PLATFORM_NATIVE)
+		user_run_init();
 	pr_info("SVSM core ready");
 	if (platform->type == LAUNCH_PLATFORM_SNP && li.fw_gpa) {
 		guest_launch_snp(&li, li_gpa); /* returns only when the firmware could not start */

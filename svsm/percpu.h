@@ -11,7 +11,10 @@
 #ifndef SVSM_PERCPU_H
 #define SVSM_PERCPU_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "arch/gdt.h"
 
 #define MAX_CPUS 64
 
@@ -37,9 +40,11 @@ struct expected_fault {
 
 struct percpu {
 	struct percpu *self; /* at offset 0: %gs:0 */
+	uint64_t user_rsp;   /* ring 3 (user/process.h): scratch for SYSCALL's entry */
+	uint64_t syscall_rsp; /* ring 3: the kernel stack SYSCALL's entry switches to */
 	unsigned cpu_index;
 	uint32_t apic_id;
-	uint64_t gdt[7];     /* null, code64, data, tss (2 slots), spare */
+	uint64_t gdt[GDT_ENTRIES]; /* null, code64, data, tss (2 slots), user code32 (null), user data, user code64 */
 	struct tss64 tss;
 	struct expected_fault expect;
 	void *ghcb;          /* SNP: this CPU's GHCB page (virtual), NULL natively */
@@ -57,6 +62,10 @@ struct percpu {
 	uint64_t hv_doorbell_gpa;  /* SNP: where hv_doorbell lies */
 	uint64_t vmsa_gpa;         /* SNP: this CPU's own VMPL0 VMSA (0 on the boot CPU: the launch's) */
 };
+
+_Static_assert(offsetof(struct percpu, user_rsp) == PCPU_USER_RSP, "arch/gdt.h offsets");
+_Static_assert(offsetof(struct percpu, syscall_rsp) == PCPU_SYSCALL_RSP, "arch/gdt.h offsets");
+_Static_assert(offsetof(struct percpu, tss) + 4 == PCPU_TSS_RSP0, "arch/gdt.h offsets");
 
 struct percpu *this_cpu(void);
 void percpu_init_bsp(void);

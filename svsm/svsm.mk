@@ -30,8 +30,8 @@ REQLOOP_SRC := svsm/protocol/reqloop.c svsm/snp/guest_vmsa.c svsm/snp/secrets_pa
                svsm/snp/tlb.c svsm/snp/hv_doorbell.c svsm/snp/ap.c svsm/protocol/vcpu_run.c
 SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 # The packed filesystem's reader and the ring-3 ELF loader (issue 13): portable, hosted below too.
-USER_SRC := svsm/fs/igfs.c svsm/user/elf_load.c
-SVSM_COMMON_SRC += $(USER_SRC) svsm/fs/rootfs.c
+USER_SRC := svsm/fs/igfs.c svsm/user/elf_load.c svsm/user/usys.c
+SVSM_COMMON_SRC += $(USER_SRC) svsm/fs/rootfs.c svsm/user/process.c svsm/arch/user_entry.S
 # The vTPM (issue 11): Debian's libtpms.a and libcrypto.a, our C library, the glue.
 include svsm/vtpm/vtpm.mk
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
@@ -98,6 +98,16 @@ SKIPSIPI_OBJS := $(call svsm_variant_objs,svsm/smp_native.c.o,$(SVSM_OBJ)/varian
 NOLOCK_OBJS := $(call svsm_variant_objs,svsm/protocol/core.c.o svsm/selftest.c.o,\
 	$(SVSM_OBJ)/variant/nolock/svsm/protocol/core.c.o $(SVSM_OBJ)/variant/nolock/svsm/selftest.c.o)
 LONG_OBJS := $(call svsm_variant_objs,svsm/selftest.c.o,$(SVSM_OBJ)/variant/long/svsm/selftest.c.o)
+#   svsm-usertest.elf  after /init, every program in /test of the packed filesystem (user/process.c)
+$(SVSM_OBJ)/variant/usertest/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_USER_DIR='"/test"' -MMD -MP -c $< -o $@
+USERTEST_OBJS := $(call svsm_variant_objs,svsm/user/process.c.o,$(SVSM_OBJ)/variant/usertest/svsm/user/process.c.o)
+$(B)/svsm/test/svsm-usertest.elf: $(USERTEST_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(SVSM_LINK) $(USERTEST_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
 $(B)/svsm/test/svsm-skipsipi.elf: $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	@mkdir -p $(@D)
 	$(quiet) LD $@
@@ -122,7 +132,7 @@ SVSM_HOST_SRC += $(USER_SRC)
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_fwwalk test_svsm_hvdb
-SVSM_TESTS += test_svsm_igfs test_svsm_elf test_svsm_shootdown test_svsm_snp_smp
+SVSM_TESTS += test_svsm_igfs test_svsm_elf test_svsm_shootdown test_svsm_snp_smp test_svsm_usys
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
@@ -148,7 +158,7 @@ CHECK_DEPS += $(B)/tests/protocol-stress
 # rmp_sim_*, rmp_model_*, sha512*).
 FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
-FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*, uelf_*
+FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*, uelf_*, usys_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
 .PHONY: bench-svsm bench-svsm-smp
@@ -172,7 +182,7 @@ $(B)/san/tools/uelfrun: $(SAN_OBJ)/tests/tools/uelfrun.o $(call san_objs,svsm/us
 	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^
 
 SVSM_TEST_ELFS := $(B)/svsm/test/svsm-fault.elf $(B)/svsm/test/svsm-hang.elf $(B)/svsm/test/svsm-skipsipi.elf \
-                  $(B)/svsm/test/svsm-nolock.elf
+                  $(B)/svsm/test/svsm-nolock.elf $(B)/svsm/test/svsm-usertest.elf
 ALL_TARGETS += $(B)/svsm/svsm.elf
 CHECK_DEPS  += $(B)/svsm/svsm.elf $(SVSM_TEST_ELFS) $(addprefix $(B)/san/tests/,$(SVSM_TESTS)) \
                $(B)/san/tools/mknativeimage $(B)/san/tools/uelfrun $(B)/loaders/resetstub.bin

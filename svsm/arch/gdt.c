@@ -28,8 +28,9 @@ void gdt_load(struct percpu *cpu)
 	cpu->gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ull << 40) |
 		      (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
 	cpu->gdt[4] = base >> 32;
-	cpu->gdt[5] = 0;
-	cpu->gdt[6] = 0;
+	cpu->gdt[5] = 0;                     /* SEL_UCODE32: unused */
+	cpu->gdt[6] = 0x00CFF3000000FFFFull; /* SEL_UDATA: data, DPL 3 */
+	cpu->gdt[7] = 0x00AFFB000000FFFFull; /* SEL_UCODE64: 64-bit code, DPL 3 */
 
 	struct desc_ptr p = { (uint16_t)(sizeof(cpu->gdt) - 1), (uint64_t)(uintptr_t)cpu->gdt };
 	__asm__ volatile("lgdt %0" : : "m"(p));

@@ -37,7 +37,16 @@ exc_\vec:
 	EXC 242,0; EXC 255,0
 
 exc_common:
-	pushq %r15; pushq %r14; pushq %r13; pushq %r12
+	/* From ring 3 (the saved CS's RPL; user/process.h): the kernel's GS first, then no
+	 * trust in the program's flags — DF clear for C, AC clear so SMAP holds. */
+	cld
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	cmpb $0, user_smap_on(%rip)
+	je 2f
+	clac
+2:	pushq %r15; pushq %r14; pushq %r13; pushq %r12
 	pushq %r11; pushq %r10; pushq %r9;  pushq %r8
 	pushq %rbp; pushq %rdi; pushq %rsi; pushq %rdx
 	pushq %rcx; pushq %rbx; pushq %rax
@@ -51,7 +60,10 @@ exc_common:
 	popq %rsi; popq %rdi; popq %rbp; popq %r8
 	popq %r9;  popq %r10; popq %r11; popq %r12
 	popq %r13; popq %r14; popq %r15
-	addq $16, %rsp
+	testb $3, 24(%rsp)
+	jz 3f
+	swapgs
+3:	addq $16, %rsp
 	iretq
 
 	.section .rodata

@@ -12,6 +12,7 @@
 #include "cpu.h"
 #include "gdt.h"
 #include "guest_access.h"
+#include "../user/process.h"
 
 extern const uint64_t exc_stub_table[32], irq_stub_ipi, irq_stub_spurious;
 
@@ -37,6 +38,11 @@ static const char *const names[32] = {
 	"reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV hypervisor injection",
 	"#VC VMM communication", "#SX security", "reserved 31",
 };
+
+const char *exception_name(unsigned v)
+{
+	return v < 32 ? names[v] : "interrupt";
+}
 
 static void gate(unsigned v, uint64_t a)
 {
@@ -126,9 +132,12 @@ bool guest_access_fixup(struct trap_frame *f)
 
 void exception_dispatch(struct trap_frame *f)
 {
+	/* A fault in ring 3 ends that program, never the core (user/process.h). */
+	if ((f->cs & 3) == 3)
+		user_fault(f);
 	/* Before everything else: the #VC handler would take a guest access it cannot
 	 * decode for a fatal error. */
-	if (guest_access_fixup(f))
+	if (guest_access_fixup(f) || user_access_fixup(f))
 		return;
 	struct percpu *cpu = this_cpu();
 	if (cpu && cpu->expect.vector == (int)f->vector) {

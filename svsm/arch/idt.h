@@ -3,7 +3,8 @@
  * idt.h — the IDT and the exception path.
  *
  * Every exception reaches exception_dispatch() with a full register frame.
- * In order: a #PF or #VC raised by a guest-memory accessor resumes at the
+ * In order: one from ring 3 ends that process (user/process.h; exc_common
+ * has swapped GS); a #PF raised by user_copy resumes at its failure return; a #PF or #VC raised by a guest-memory accessor resumes at the
  * accessor's failure return (guest_access.h); a fault a self-test armed
  * (percpu expect) resumes at its fixup;
  * #VC goes to the platform (SNP decodes and forwards it to the hypervisor);
@@ -34,6 +35,8 @@ void idt_init(void);
 /* An application processor: loads the shared IDT. */
 void idt_load(void);
 void exception_dispatch(struct trap_frame *f);
+/* "#PF page fault" for 14, ... ("interrupt" past 31). */
+const char *exception_name(unsigned v);
 __attribute__((noreturn)) void fatal_frame(const struct trap_frame *f, const char *why);
 
 #endif

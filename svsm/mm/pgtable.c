@@ -19,7 +19,7 @@ int pgt_create(struct pgt *t)
 }
 
 /* The entry for va at `level` (1 = PD, 0 = PT), creating tables on the way. */
-static int walk(struct pgt *t, uint64_t va, int level, uint64_t **out)
+static int walk(struct pgt *t, uint64_t va, int level, uint64_t user, uint64_t **out)
 {
 	uint64_t *tab = table(t, t->root);
 	for (int l = 3; l > level; l--) {
@@ -29,9 +29,11 @@ static int walk(struct pgt *t, uint64_t va, int level, uint64_t **out)
 			if (!pa)
 				return PGT_NOMEM;
 			/* Tables are permissive; the leaf decides. */
-			*e = pa | t->enc | PTE_P | PTE_W;
+			*e = pa | t->enc | PTE_P | PTE_W | user;
 		} else if (*e & PTE_PS) {
 			return PGT_CONFLICT;
+		} else {
+			*e |= user; /* a user leaf needs U on the way down too */
 		}
 		tab = table(t, *e);
 	}
@@ -47,12 +49,12 @@ int pgt_map(struct pgt *t, uint64_t va, uint64_t pa, uint64_t size, uint64_t fla
 		return PGT_ALIGN;
 	for (uint64_t off = 0; off < size; off += step) {
 		uint64_t *e;
-		int rc = walk(t, va + off, large ? 1 : 0, &e);
+		int rc = walk(t, va + off, large ? 1 : 0, flags & PTE_U, &e);
 		if (rc)
 			return rc;
 		if (large && (*e & PTE_P) && !(*e & PTE_PS))
 			return PGT_CONFLICT; /* a table already lives there */
-		*e = ((pa + off) & PTE_ADDR_MASK) | t->enc | PTE_P | (flags & (PTE_W | PTE_NX | PTE_G | PTE_PS | PTE_PCD | PTE_PWT));
+		*e = ((pa + off) & PTE_ADDR_MASK) | t->enc | PTE_P | (flags & (PTE_W | PTE_NX | PTE_G | PTE_PS | PTE_PCD | PTE_PWT | PTE_U));
 	}
 	return PGT_OK;
 }

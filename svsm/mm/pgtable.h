@@ -45,7 +45,8 @@ enum pgt_err {
 	PGT_NOT_MAPPED = -4,
 };
 
-/* flags: PTE_W, PTE_NX, PTE_G, PTE_PCD|PTE_PWT (uncached MMIO); PTE_PS asks for 2 MiB pages (all three aligned to 2 MiB). */
+/* flags: PTE_W, PTE_NX, PTE_G, PTE_PCD|PTE_PWT (uncached MMIO), PTE_U (a ring-3 page: the tables on the way get U
+ * too, so only a process's own lower half may ask for it); PTE_PS asks for 2 MiB pages (all three aligned to 2 MiB). */
 int pgt_map(struct pgt *t, uint64_t va, uint64_t pa, uint64_t size, uint64_t flags);
 /* 4 KiB mappings only (a large page in the range is PGT_CONFLICT). */
 int pgt_unmap(struct pgt *t, uint64_t va, uint64_t size);

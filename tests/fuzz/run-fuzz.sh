@@ -237,6 +237,25 @@ out[64:so] = table; out[so:so + len(strings)] = strings
 open(sys.argv[1], "wb").write(b"\001" + bytes(out))
 PY
 		;;
+	fuzz_user_syscall)
+		# a program of calls in fuzz_user_syscall.c's encoding, a starting point near open,
+		# read, fstat, writev, mmap, mprotect, munmap, brk and exit_group (the comments say
+		# what each line aims at; the harness decodes what it decodes)
+		python3 - "$2/calls" <<'PY'
+import sys
+s = bytes([100])                                   # page budget
+s += bytes([2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])      # open("/etc/motd", 0)
+s += bytes([0, 0, 3, 2, 0, 16, 0, 100, 0, 0, 0, 0, 0])   # read(3, page, 100)
+s += bytes([5, 0, 3, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0])      # fstat(3, page)
+s += bytes([15, 0, 3, 1, 64, 0, 2, 0, 0, 0, 0, 0, 0])    # writev(3.., iov, 2)
+s += bytes([8, 0, 16, 0, 8192 >> 8 & 255, 0, 3, 0, 34, 0, 255, 0, 0])  # mmap
+s += bytes([9, 3, 0, 0, 16, 0, 1, 0, 0, 0, 0, 0, 0])     # mprotect(past a mapping, 16, 1)
+s += bytes([10, 2, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0])       # munmap
+s += bytes([11, 6, 64, 0, 0, 0, 0, 0, 0, 0, 0, 0])       # brk
+s += bytes([24, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0])        # exit_group(3)
+open(sys.argv[1], "wb").write(s)
+PY
+		;;
 	fuzz_user_elf)
 		# real static programs: musl-gcc's ET_EXEC and static PIE (t0260 says how), gcc's -static
 		cat >"$2/p.c" <<'C'
