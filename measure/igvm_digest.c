@@ -923,14 +923,19 @@ static int digest_snp(struct walker *w, const struct igvm_digest_source *src, co
 
 static void md_ctx_freep(EVP_MD_CTX **c) { EVP_MD_CTX_free(*c); }
 
-static int digest_sev(struct walker *w, const struct igvm_digest_source *src, const struct igvm_digest_opts *o,
-		      struct igvm_digest_result *r, struct igvm_digest_error *e)
+/*
+ * The single-threaded models (SEV's one SHA-256 stream, TDX's MRTD) read the pages in walk order
+ * one batch at a time; `page` sees each with its contents (NULL: not data) and returns 0 or an
+ * igvm_digest_fail() code. Recording and releasing the input's pages are done here once.
+ */
+typedef int page_fn(void *ctx, const struct item *it, const uint8_t *data, struct igvm_digest_error *e);
+
+static int stream_pages(struct walker *w, const struct igvm_digest_source *src, const struct igvm_digest_opts *o,
+			struct igvm_digest_result *r, struct igvm_digest_error *e, page_fn *page, void *ctx)
 {
-	static const uint8_t zero[PAGE];
-	_cleanup_(md_ctx_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	_cleanup_free_ uint8_t *buf = malloc((size_t)BATCH * PAGE);
-	if (!ctx || !buf || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
+	if (!buf)
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 	struct item items[BATCH];
 	const uint8_t *ptr[BATCH];
 	struct releaser rl = { src, 0, 0, 0 };
@@ -944,9 +949,9 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 		if (load_batch(src, buf, items, (unsigned)n, ptr, &re))
 			return read_failed(&re, e);
 		for (int i = 0; i < n; i++) {
-			const uint8_t *page = items[i].contents == CONTENTS_DATA ? ptr[i] : zero;
-			if (EVP_DigestUpdate(ctx, page, PAGE) != 1)
-				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
+			int rc = page(ctx, &items[i], items[i].contents == CONTENTS_DATA ? ptr[i] : NULL, e);
+			if (rc)
+				return rc;
 			if (record(r, o, &items[i]))
 				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
 			release_note(&rl, &items[i]);
@@ -954,6 +959,27 @@ static int digest_sev(struct walker *w, const struct igvm_digest_source *src, co
 		release_pages(&rl, false);
 	}
 	release_pages(&rl, true);
+	return 0;
+}
+
+static int sev_page(void *ctx, const struct item *it, const uint8_t *data, struct igvm_digest_error *e)
+{
+	static const uint8_t zero[PAGE];
+	(void)it;
+	if (EVP_DigestUpdate(ctx, data ? data : zero, PAGE) != 1)
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a page");
+	return 0;
+}
+
+static int digest_sev(struct walker *w, const struct igvm_digest_source *src, const struct igvm_digest_opts *o,
+		      struct igvm_digest_result *r, struct igvm_digest_error *e)
+{
+	_cleanup_(md_ctx_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
+	int rc = stream_pages(w, src, o, r, e, sev_page, ctx);
+	if (rc)
+		return rc;
 	unsigned int len = 0;
 	if (EVP_DigestFinal_ex(ctx, r->digest, &len) != 1)
 		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to finish the digest");
@@ -973,44 +999,35 @@ static void tdx_op(const struct igvm_digest_opts *o, enum tdx_op_kind kind, uint
 	}
 }
 
+struct tdx_stream {
+	struct tdx_mrtd *m;
+	const struct igvm_digest_opts *o;
+};
+
+static int tdx_page(void *ctx, const struct item *it, const uint8_t *data, struct igvm_digest_error *e)
+{
+	struct tdx_stream *t = ctx;
+	if (tdx_mrtd_page_add(t->m, it->gpa))
+		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a record");
+	tdx_op(t->o, TDX_OP_PAGE_ADD, it->gpa, false);
+	if (it->type == SNP_PAGE_NORMAL) {
+		if (tdx_mrtd_extend_page(t->m, it->gpa, data))
+			return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a record");
+		tdx_op(t->o, TDX_OP_MR_EXTEND, it->gpa, data == NULL);
+	}
+	return 0;
+}
+
 static int digest_tdx(struct walker *w, const struct igvm_digest_source *src, const struct igvm_digest_opts *o,
 		      struct igvm_digest_result *r, struct igvm_digest_error *e)
 {
 	_cleanup_(mrtd_freep) struct tdx_mrtd m = { 0 };
-	_cleanup_free_ uint8_t *buf = malloc((size_t)BATCH * PAGE);
-	if (!buf || tdx_mrtd_init(&m))
+	if (tdx_mrtd_init(&m))
 		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory, or libcrypto failed");
-	struct item items[BATCH];
-	const uint8_t *ptr[BATCH];
-	struct releaser rl = { src, 0, 0, 0 };
-	for (;;) {
-		int n = walk_batch(w, items, e);
-		if (n < 0)
-			return -n;
-		if (n == 0)
-			break;
-		struct read_error re = { 0, 0 };
-		if (load_batch(src, buf, items, (unsigned)n, ptr, &re))
-			return read_failed(&re, e);
-		for (int i = 0; i < n; i++) {
-			const struct item *it = &items[i];
-			if (tdx_mrtd_page_add(&m, it->gpa))
-				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to hash a record");
-			tdx_op(o, TDX_OP_PAGE_ADD, it->gpa, false);
-			if (it->type == SNP_PAGE_NORMAL) {
-				const uint8_t *page = it->contents == CONTENTS_DATA ? ptr[i] : NULL;
-				if (tdx_mrtd_extend_page(&m, it->gpa, page))
-					return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0,
-								"libcrypto failed to hash a record");
-				tdx_op(o, TDX_OP_MR_EXTEND, it->gpa, page == NULL);
-			}
-			if (record(r, o, it))
-				return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "out of memory");
-			release_note(&rl, it);
-		}
-		release_pages(&rl, false);
-	}
-	release_pages(&rl, true);
+	struct tdx_stream t = { &m, o };
+	int rc = stream_pages(w, src, o, r, e, tdx_page, &t);
+	if (rc)
+		return rc;
 	if (tdx_mrtd_final(&m, r->digest))
 		return igvm_digest_fail(e, IB_EXIT_INTERNAL, NULL, 0, "libcrypto failed to finish the MRTD");
 	r->digest_len = TDX_MRTD_LEN;
