@@ -13,8 +13,8 @@
  * between guest_access_begin and guest_access_end, and exception_dispatch()
  * sends a #PF or #VC whose RIP is in that range to guest_access_fault, which
  * returns -1 to the function's caller (the same idea as Linux's exception
- * table for copy_from_user, or COCONUT-SVSM's __exception_table, with one
- * range instead of a table). How far a copy got before the fault is unknown.
+ * table for copy_from_user, or COCONUT-SVSM's __exception_table, with a
+ * range per accessor family: arch/idt.c holds this one and user memory's). How far a copy got before the fault is unknown.
  * The per-CPU guest_fault record (percpu.h) keeps the last fault for the log.
  *
  * Addresses are the core's own virtual addresses (the direct map); callers
@@ -37,10 +37,5 @@ int guest_and64(uint64_t *p, uint64_t mask);
 int guest_or64(uint64_t *p, uint64_t mask);
 
 extern const char guest_access_begin[], guest_access_end[], guest_access_fault[];
-
-struct trap_frame;
-/* exception_dispatch(): a #PF or #VC raised by one of the functions above resumes at
- * guest_access_fault (true); anything else is not ours (false). */
-bool guest_access_fixup(struct trap_frame *f);
 
 #endif

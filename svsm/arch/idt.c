@@ -114,20 +114,38 @@ void fatal_frame(const struct trap_frame *f, const char *why)
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
 
-bool guest_access_fixup(struct trap_frame *f)
+/*
+ * The instructions allowed to fault: a fault whose RIP lies in [begin, end) resumes at
+ * `resume`, which returns -1 to the accessor's caller (Linux's exception table, with a
+ * range per accessor family). Guest memory may raise #VC as well as #PF (guest_access.h);
+ * user memory only #PF (user/process.h).
+ */
+static const struct {
+	const char *begin, *end, *resume;
+	bool guest; /* #VC too, and counted in the per-CPU guest_fault record */
+} fault_ranges[] = {
+	{ guest_access_begin, guest_access_end, guest_access_fault, true },
+	{ user_access_begin, user_access_end, user_access_fault, false },
+};
+
+static bool access_fixup(struct trap_frame *f)
 {
-	uint64_t rip = f->rip;
-	if ((f->vector != 14 && f->vector != 29) || rip < (uint64_t)(uintptr_t)guest_access_begin ||
-	    rip >= (uint64_t)(uintptr_t)guest_access_end)
-		return false;
-	struct percpu *cpu = this_cpu();
-	if (cpu) {
-		cpu->guest_fault.count++;
-		cpu->guest_fault.last_vector = (unsigned)f->vector;
-		cpu->guest_fault.last_error = f->error_code;
+	for (size_t i = 0; i < sizeof(fault_ranges) / sizeof(fault_ranges[0]); i++) {
+		bool guest = fault_ranges[i].guest;
+		if (f->rip < (uint64_t)(uintptr_t)fault_ranges[i].begin ||
+		    f->rip >= (uint64_t)(uintptr_t)fault_ranges[i].end ||
+		    (f->vector != 14 && !(guest && f->vector == 29)))
+			continue;
+		struct percpu *cpu = this_cpu();
+		if (guest && cpu) {
+			cpu->guest_fault.count++;
+			cpu->guest_fault.last_vector = (unsigned)f->vector;
+			cpu->guest_fault.last_error = f->error_code;
+		}
+		f->rip = (uint64_t)(uintptr_t)fault_ranges[i].resume;
+		return true;
 	}
-	f->rip = (uint64_t)(uintptr_t)guest_access_fault;
-	return true;
+	return false;
 }
 
 void exception_dispatch(struct trap_frame *f)
@@ -137,7 +155,7 @@ void exception_dispatch(struct trap_frame *f)
 		user_fault(f);
 	/* Before everything else: the #VC handler would take a guest access it cannot
 	 * decode for a fatal error. */
-	if (guest_access_fixup(f) || user_access_fixup(f))
+	if (access_fixup(f))
 		return;
 	struct percpu *cpu = this_cpu();
 	if (cpu && cpu->expect.vector == (int)f->vector) {

@@ -39,7 +39,6 @@ long user_enter(const struct trap_frame *f, struct user_kctx *ctx);
 __attribute__((noreturn)) void user_leave(struct user_kctx *ctx, long value);
 int user_copy(void *dst, const void *src, uint64_t n);
 extern void syscall_entry(void);
-extern const char user_access_begin[], user_access_end[], user_access_fault[];
 
 uint8_t user_smap_on; /* read by the entry code: STAC/CLAC only where they exist */
 static int cpu_ready, has_smep, has_rdrand, has_rdseed;
@@ -351,15 +350,6 @@ void user_fault(const struct trap_frame *f)
 	       exception_name(v), v, (unsigned long)f->rip, (unsigned long)(v == 14 ? read_cr2() : 0),
 	       (unsigned long)f->error_code, (unsigned long)f->rsp);
 	user_leave(&p->kctx, USER_RUN_KILLED);
-}
-
-int user_access_fixup(struct trap_frame *f)
-{
-	if (f->vector != 14 || f->rip < (uint64_t)(uintptr_t)user_access_begin ||
-	    f->rip >= (uint64_t)(uintptr_t)user_access_end)
-		return 0;
-	f->rip = (uint64_t)(uintptr_t)user_access_fault;
-	return 1;
 }
 
 static int load(struct uproc *p, const char *path, uint64_t *entry, uint64_t *sp)

@@ -50,8 +50,8 @@ void user_run_init(void);
 /* The entry code's and the exception path's ways in (arch/user_entry.S, arch/idt.c). */
 void user_syscall(struct trap_frame *f);
 __attribute__((noreturn)) void user_fault(const struct trap_frame *f);
-/* A #PF inside user_copy resumes at its failure return (true). */
-int user_access_fixup(struct trap_frame *f);
+/* user_copy's range: a #PF inside it resumes at user_access_fault (-1), arch/idt.c. */
+extern const char user_access_begin[], user_access_end[], user_access_fault[];
 extern uint8_t user_smap_on;
 
 #endif
