@@ -1,6 +1,6 @@
 # svsm/vtpm/vtpm.mk — the vTPM: Debian's libtpms.a and libcrypto.a linked unchanged into the SVSM
 # core, the small C library they need (svsm/vtpm/libc/), the glue, and its host builds and tests.
-# Included by svsm/svsm.mk (before SVSM_COMMON_OBJS is computed).
+# Included by svsm/svsm.mk (before SVSM_COMMON_OBJS is computed: rules here list SVSM_COMMON_SRC objects).
 #
 #   $(B)/svsm/svsm.elf                    links $(VTPM_ARCHIVES) (the build prints their versions)
 #   $(B)/svsm/test/svsm-vtpm-seed.elf     test build: the fixed entropy stream (svsm/vtpm/test_seed.h)
@@ -44,8 +44,10 @@ $(SVSM_OBJ)/seed/%.o: svsm/vtpm/%.c
 	@mkdir -p $(@D)
 	$(quiet) CC $@
 	$(Q)$(CC) $(SVSM_CFLAGS) -DVTPM_TEST_SEED -DVTPM_ARCHIVES='"$(VTPM_ARCHIVES_DESC)"' -MMD -MP -c $< -o $@
-VTPM_SEED_BASE = $(filter-out $(SVSM_OBJ)/svsm/vtpm/tpm.c.o $(SVSM_OBJ)/svsm/vtpm/vtpm_svsm.c.o,$(SVSM_COMMON_OBJS))
-$(B)/svsm/test/svsm-vtpm-seed.elf: $(SVSM_COMMON_OBJS) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+# Computed from SVSM_COMMON_SRC, complete by now: SVSM_COMMON_OBJS does not exist yet when make
+# reads this rule's prerequisites, and an empty list there let the link outrun its objects.
+VTPM_SEED_BASE := $(patsubst %,$(SVSM_OBJ)/%.o,$(filter-out svsm/vtpm/tpm.c svsm/vtpm/vtpm_svsm.c,$(SVSM_COMMON_SRC)))
+$(B)/svsm/test/svsm-vtpm-seed.elf: $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
 	@mkdir -p $(@D)
 	$(quiet) LD $@
 	$(Q)$(SVSM_LINK) $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
