@@ -119,6 +119,7 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	if (abi)
 		pr_err("no stack canary: the hardware random source failed");
 	rootfs_init(mm.fs_gpa, mm.fs_size);
+	user_cpu_init(); /* ring 3 on the boot CPU: the vTPM process, /init */
 	int vtpm_failed = vtpm_boot(&li);
 	smp_start(&li); /* "smp: N of M CPUs online" */
 	if (!vtpm_failed && platform->type == LAUNCH_PLATFORM_NATIVE)

@@ -50,6 +50,7 @@ struct percpu {
 	void *ghcb;          /* SNP: this CPU's GHCB page (virtual), NULL natively */
 	uint64_t ghcb_gpa;
 	int in_vc;           /* SNP: a #VC is being handled (its GHCB exchange may be half done) */
+	void *user_proc;     /* the ring-3 process running on this CPU (user/process.c), or NULL */
 	void *hv_doorbell;   /* SNP with restricted injection: this CPU's #HV doorbell page */
 	uint64_t hv_count;   /* #HV exceptions taken */
 	/* Guest-memory accesses that faulted and were recovered (arch/guest_access.h). */

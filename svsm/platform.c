@@ -20,6 +20,11 @@ bool platform_handle_vc(struct trap_frame *f)
 	return platform->handle_vc && platform->handle_vc(f);
 }
 
+bool platform_handle_vc_user(struct trap_frame *f, const uint8_t *insn, unsigned n)
+{
+	return platform->handle_vc_user && platform->handle_vc_user(f, insn, n);
+}
+
 bool platform_handle_hv(struct trap_frame *f)
 {
 	return platform->handle_hv && platform->handle_hv(f);

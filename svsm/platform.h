@@ -31,6 +31,8 @@ struct platform {
 	uint64_t (*pte_private_mask)(void);
 	/* Make pages of the core's page pool usable for a fresh mapping. */
 	bool (*handle_vc)(struct trap_frame *f);
+	/* A #VC from ring 3: the instruction's first n readable bytes in insn. */
+	bool (*handle_vc_user)(struct trap_frame *f, const uint8_t *insn, unsigned n);
 	/* #HV (restricted injection): true when handled (snp/hv_doorbell.h); NULL: never expected. */
 	bool (*handle_hv)(struct trap_frame *f);
 	const char *(*describe)(void);
@@ -76,6 +78,7 @@ uint64_t platform_snp_host_features(void);
 
 void platform_select(uint32_t type, const struct launch_info *li);
 bool platform_handle_vc(struct trap_frame *f);
+bool platform_handle_vc_user(struct trap_frame *f, const uint8_t *insn, unsigned n);
 bool platform_handle_hv(struct trap_frame *f);
 /* True when console output can reach the host (see struct platform.can_print). */
 bool platform_can_print(void);

@@ -199,6 +199,11 @@ static bool snp_handle_vc(struct trap_frame *f)
 	return handled;
 }
 
+static bool snp_handle_vc_user(struct trap_frame *f, const uint8_t *insn, unsigned n)
+{
+	return vc_handle_user(f, insn, n, cpuid_page);
+}
+
 /*
  * #HV: nothing is processed here — the SVSM may be in the middle of anything (a GHCB
  * exchange, a console line, a spinlock) and runs with IF = 0 — except that an #HV in the
@@ -362,6 +367,7 @@ const struct platform platform_snp = {
 	.init = snp_init,
 	.pte_private_mask = snp_pte_mask,
 	.handle_vc = snp_handle_vc,
+	.handle_vc_user = snp_handle_vc_user,
 	.handle_hv = snp_handle_hv,
 	.describe = snp_describe,
 	.can_print = snp_can_print,

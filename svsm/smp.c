@@ -14,6 +14,7 @@
 #include "mm/shootdown.h"
 #include "percpu.h"
 #include "platform.h"
+#include "user/process.h"
 
 #define STACK_PAGES 4u /* as the boot stack: 16 KiB */
 #define IST_PAGES   2u /* as the boot IST stack: 8 KiB */
@@ -272,6 +273,7 @@ void smp_ap_main(unsigned index)
 		fail(index, e);
 		halt_forever();
 	}
+	user_cpu_init(); /* the vTPM process runs on whichever CPU a guest request arrives */
 	int s = CPU_STARTING;
 	if (!atomic_compare_exchange_strong(&state[index], &s, CPU_JOINING))
 		halt_forever(); /* reported offline already: stay out of everything shared */

@@ -33,8 +33,9 @@ exc_\vec:
 	EXC 8,1;  EXC 9,0;  EXC 10,1; EXC 11,1; EXC 12,1; EXC 13,1; EXC 14,1; EXC 15,0
 	EXC 16,0; EXC 17,1; EXC 18,0; EXC 19,0; EXC 20,0; EXC 21,1; EXC 22,0; EXC 23,0
 	EXC 24,0; EXC 25,0; EXC 26,0; EXC 27,0; EXC 28,0; EXC 29,1; EXC 30,1; EXC 31,0
-	/* Interrupts the core takes (idt.h): the SMP IPI and the APIC's spurious vector. */
-	EXC 242,0; EXC 255,0
+	/* Interrupts the core takes (idt.h): the SMP IPI, the watchdog timer, the APIC's
+	 * spurious vector. */
+	EXC 242,0; EXC 243,0; EXC 255,0
 
 exc_common:
 	/* From ring 3 (the saved CS's RPL; user/process.h): the kernel's GS first, then no
@@ -73,8 +74,10 @@ exc_stub_table:
 	.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad exc_\v
 	.endr
-	.globl irq_stub_ipi, irq_stub_spurious
+	.globl irq_stub_ipi, irq_stub_timer, irq_stub_spurious
 irq_stub_ipi:
 	.quad exc_242
+irq_stub_timer:
+	.quad exc_243
 irq_stub_spurious:
 	.quad exc_255

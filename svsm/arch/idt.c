@@ -14,7 +14,7 @@
 #include "guest_access.h"
 #include "../user/process.h"
 
-extern const uint64_t exc_stub_table[32], irq_stub_ipi, irq_stub_spurious;
+extern const uint64_t exc_stub_table[32], irq_stub_ipi, irq_stub_timer, irq_stub_spurious;
 
 struct __attribute__((packed)) idt_entry {
 	uint16_t off0;
@@ -27,7 +27,7 @@ struct __attribute__((packed)) idt_entry {
 };
 _Static_assert(sizeof(struct idt_entry) == 16, "IDT entry is 16 bytes");
 
-static struct idt_entry idt[256]; /* gates 0-31 and the two vectors of idt.h; the rest not present */
+static struct idt_entry idt[256]; /* gates 0-31 and the three vectors of idt.h; the rest not present */
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
@@ -71,6 +71,7 @@ void idt_init(void)
 	for (unsigned v = 0; v < 32; v++)
 		gate(v, exc_stub_table[v]);
 	gate(IDT_IPI_VECTOR, irq_stub_ipi);
+	gate(IDT_TIMER_VECTOR, irq_stub_timer);
 	gate(IDT_SPURIOUS_VECTOR, irq_stub_spurious);
 	idt_load();
 }
@@ -150,9 +151,12 @@ static bool access_fixup(struct trap_frame *f)
 
 void exception_dispatch(struct trap_frame *f)
 {
-	/* A fault in ring 3 ends that program, never the core (user/process.h). */
-	if ((f->cs & 3) == 3)
-		user_fault(f);
+	/* Ring 3: interrupts and what the platform handles go back to the program; a fault
+	 * ends that program, never the core (user/process.h). */
+	if ((f->cs & 3) == 3) {
+		user_trap(f);
+		return;
+	}
 	/* Before everything else: the #VC handler would take a guest access it cannot
 	 * decode for a fatal error. */
 	if (access_fixup(f))
@@ -172,6 +176,10 @@ void exception_dispatch(struct trap_frame *f)
 	}
 	if (f->vector == IDT_SPURIOUS_VECTOR)
 		return; /* no EOI for a spurious interrupt */
+	if (f->vector == IDT_TIMER_VECTOR) {
+		user_watchdog_stale();
+		return;
+	}
 	if (f->vector == 29 && platform_handle_vc(f))
 		return;
 	if (f->vector == 28 && platform_handle_hv(f))

@@ -3,8 +3,9 @@
  * idt.h — the IDT and the exception path.
  *
  * Every exception reaches exception_dispatch() with a full register frame.
- * In order: one from ring 3 ends that process (user/process.h; exc_common
- * has swapped GS); a #PF raised by user_copy resumes at its failure return; a #PF or #VC raised by a guest-memory accessor resumes at the
+ * In order: one from ring 3 goes to user_trap() (user/process.h; exc_common
+ * has swapped GS), which ends the process unless it is an interrupt or a #VC/#HV
+ * the platform handles; the watchdog vector in ring 0 is a stale one (EOI, return); a #PF raised by user_copy resumes at its failure return; a #PF or #VC raised by a guest-memory accessor resumes at the
  * accessor's failure return (guest_access.h); a fault a self-test armed
  * (percpu expect) resumes at its fixup;
  * #VC goes to the platform (SNP decodes and forwards it to the hypervisor);
@@ -28,6 +29,7 @@ struct trap_frame {
 };
 
 #define IDT_IPI_VECTOR      0xF2u /* 242: arch/head.S has its stub */
+#define IDT_TIMER_VECTOR    0xF3u /* 243: the ring-3 watchdog (user/process.h) */
 #define IDT_SPURIOUS_VECTOR 0xFFu /* 255 */
 
 /* Boot CPU: builds the one IDT every CPU shares, and loads it. */

@@ -4,6 +4,7 @@
 
 #include "../mm/mm.h"
 #include "cpu.h"
+#include "tsc.h"
 
 static bool x2;
 static volatile uint32_t *mmio; /* xAPIC page, uncached */
@@ -25,19 +26,26 @@ static void wr(uint32_t reg, uint32_t v)
 
 bool lapic_init(void)
 {
+	static int done; /* 1: found (x2 and mmio set), -1: none */
+	if (done)
+		return done > 0;
+	done = -1;
 	uint32_t r[4];
 	cpuid(1, 0, r);
 	if (!(r[3] & (1u << 9))) /* CPUID.1:EDX[9]: no APIC at all */
 		return false;
 	x2 = (r[2] & CPUID_1_ECX_X2APIC) != 0;
-	if (x2)
+	if (x2) {
+		done = 1;
 		return true;
+	}
 	uint64_t base = rdmsr(MSR_APIC_BASE) & 0x000FFFFFFFFFF000ull;
 	/* PCD | PWT: the registers must not be cached. A page of its own in the direct map's
 	 * range (never RAM: the APIC window is not in any memory map). */
 	if (pgt_map(&mm.pgt, DMAP_BASE + base, base, PAGE_SIZE, PTE_W | PTE_NX | PTE_PCD | PTE_PWT) != PGT_OK)
 		return false;
 	mmio = (volatile uint32_t *)(uintptr_t)(DMAP_BASE + base);
+	done = 1;
 	return true;
 }
 
@@ -78,4 +86,35 @@ void lapic_send(uint32_t dest, uint32_t mode_vector)
 void lapic_eoi(void)
 {
 	wr(LAPIC_EOI, 0);
+}
+
+void lapic_timer_oneshot(uint8_t vector, uint32_t ticks)
+{
+	wr(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
+	wr(LAPIC_LVT_TIMER, vector); /* one-shot, unmasked */
+	wr(LAPIC_TIMER_INIT, ticks ? ticks : 1);
+}
+
+void lapic_timer_stop(void)
+{
+	wr(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	wr(LAPIC_TIMER_INIT, 0);
+}
+
+uint64_t lapic_timer_hz(void)
+{
+	static uint64_t hz;
+	if (hz || !tsc_khz())
+		return hz;
+	uint64_t wait = tsc_khz() * 10; /* 10 ms of TSC ticks */
+	wr(LAPIC_TIMER_DIV, 0x3);
+	wr(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	wr(LAPIC_TIMER_INIT, 0xFFFFFFFFu);
+	uint64_t t0 = rdtsc();
+	while (rdtsc() - t0 < wait)
+		__asm__ volatile("pause");
+	uint32_t left = rd(LAPIC_TIMER_CUR);
+	wr(LAPIC_TIMER_INIT, 0);
+	hz = (uint64_t)(0xFFFFFFFFu - left) * 100u;
+	return hz;
 }

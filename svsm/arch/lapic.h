@@ -19,6 +19,9 @@
  * mode. Both only after the core's page tables are live. Native platform only:
  * an SNP guest reaches its APIC through the hypervisor and starts APs with
  * VMSAs (smp.h).
+ *
+ * The timer (LVT 0x320, initial/current count 0x380/0x390, divide 0x3E0) is the native
+ * platform's watchdog for ring-3 service processes (user/process.h).
  */
 #ifndef SVSM_ARCH_LAPIC_H
 #define SVSM_ARCH_LAPIC_H
@@ -38,6 +41,11 @@
 #define LAPIC_SVR     0x0F0u
 #define LAPIC_ICR_LO  0x300u
 #define LAPIC_ICR_HI  0x310u
+#define LAPIC_LVT_TIMER 0x320u
+#define LAPIC_TIMER_INIT 0x380u
+#define LAPIC_TIMER_CUR  0x390u
+#define LAPIC_TIMER_DIV  0x3E0u
+#define LAPIC_LVT_MASKED (1u << 16)
 
 /* ICR low word: delivery mode, level, trigger; vector in bits 7:0. */
 #define ICR_FIXED        0x00000u
@@ -69,5 +77,11 @@ uint32_t lapic_id(void);
 /* Sends an IPI (ICR_* mode | vector) to the APIC ID dest and waits until it left (xAPIC). */
 void lapic_send(uint32_t dest, uint32_t mode_vector);
 void lapic_eoi(void);
+/* The timer, one-shot, on this processor: vector after `ticks` timer ticks (divide by 16),
+ * or stopped (masked, count 0). lapic_timer_hz() calibrates the tick rate against the TSC
+ * once (10 ms; 0 when the TSC rate is unknown or the timer does not count). */
+void lapic_timer_oneshot(uint8_t vector, uint32_t ticks);
+void lapic_timer_stop(void);
+uint64_t lapic_timer_hz(void);
 
 #endif

@@ -86,6 +86,30 @@ static uint64_t size_mask(unsigned size)
 	return size == 4 ? 0xFFFFFFFFull : size == 2 ? 0xFFFFull : 0xFFull;
 }
 
+/* CPUID from the CPUID page (ring 0 or 3). */
+static void cpuid_answer(struct trap_frame *f, const struct vc_insn *in, const struct snp_cpuid_page *cpuid)
+{
+	uint32_t r[4];
+	(void)snp_cpuid_lookup(cpuid, (uint32_t)f->rax, (uint32_t)f->rcx, 1, r);
+	/* The core never sets CR4.OSXSAVE or CR4.PKE (arch/userabi.h): both bits read 0. */
+	snp_cpuid_postprocess((uint32_t)f->rax, (uint32_t)f->rcx, 0, r);
+	f->rax = r[0];
+	f->rbx = r[1];
+	f->rcx = r[2];
+	f->rdx = r[3];
+	f->rip += in->len;
+}
+
+bool vc_handle_user(struct trap_frame *f, const uint8_t *insn, size_t n, const struct snp_cpuid_page *cpuid)
+{
+	struct vc_insn in;
+	/* CPUID only: a program has no I/O ports (IOPL 0), MSRs (#GP first) or MMIO. */
+	if (vc_decode(insn, n, &in) || vc_insn_exit_code(&in) != f->error_code || in.kind != VC_INSN_CPUID)
+		return false;
+	cpuid_answer(f, &in, cpuid);
+	return true;
+}
+
 bool vc_handle(struct trap_frame *f, struct ghcb *g, uint64_t ghcb_gpa, const struct snp_cpuid_page *cpuid)
 {
 	struct vc_insn in;
@@ -94,15 +118,7 @@ bool vc_handle(struct trap_frame *f, struct ghcb *g, uint64_t ghcb_gpa, const st
 		return false;
 
 	if (in.kind == VC_INSN_CPUID) {
-		uint32_t r[4];
-		(void)snp_cpuid_lookup(cpuid, (uint32_t)f->rax, (uint32_t)f->rcx, 1, r);
-		/* The core never sets CR4.OSXSAVE or CR4.PKE (arch/userabi.h): both bits read 0. */
-		snp_cpuid_postprocess((uint32_t)f->rax, (uint32_t)f->rcx, 0, r);
-		f->rax = r[0];
-		f->rbx = r[1];
-		f->rcx = r[2];
-		f->rdx = r[3];
-		f->rip += in.len;
+		cpuid_answer(f, &in, cpuid);
 		return true;
 	}
 	if (!g)

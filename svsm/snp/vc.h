@@ -39,5 +39,8 @@ struct trap_frame;
 struct ghcb;
 /* Emulates the instruction at f->rip; false if it cannot (the caller reports the fault). */
 bool vc_handle(struct trap_frame *f, struct ghcb *g, uint64_t ghcb_gpa, const struct snp_cpuid_page *cpuid);
+/* A #VC from ring 3: the instruction's n bytes (copied from user memory) in insn; only
+ * CPUID is answered, anything else is false (the process ends). */
+bool vc_handle_user(struct trap_frame *f, const uint8_t *insn, size_t n, const struct snp_cpuid_page *cpuid);
 
 #endif

@@ -5,12 +5,15 @@
 #include "../arch/cpu.h"
 #include "../arch/gdt.h"
 #include "../arch/idt.h"
+#include "../arch/lapic.h"
 #include "../arch/tsc.h"
 #include "../console.h"
 #include "../fs/rootfs.h"
 #include "../lib/string.h"
 #include "../mm/mm.h"
 #include "../percpu.h"
+#include "../platform.h"
+#include "../smp.h"
 #include "elf_load.h"
 #include "usys.h"
 
@@ -29,6 +32,7 @@
 #define CR4_SMAP       (1ull << 21)
 /* RFLAGS a program may set and keep across a system call: CF PF AF ZF SF TF DF OF AC ID. */
 #define RFLAGS_USER 0x240DD5ull
+#define RFLAGS_IF   0x200ull
 #define STACK_BUILD 16384u /* bytes of the stack top built by uelf_stack */
 
 struct user_kctx {
@@ -41,7 +45,7 @@ int user_copy(void *dst, const void *src, uint64_t n);
 extern void syscall_entry(void);
 
 uint8_t user_smap_on; /* read by the entry code: STAC/CLAC only where they exist */
-static int cpu_ready, has_smep, has_rdrand, has_rdseed;
+static int has_smep, has_rdrand, has_rdseed;
 
 struct fxarea {
 	uint16_t fcw, fsw;
@@ -61,16 +65,34 @@ struct uproc {
 	struct pgt pgt;
 	struct usys sys;
 	struct user_kctx kctx;
-	struct fxarea fx; /* the vector state when it ended (kept for a process that would resume) */
+	struct fxarea fx; /* its vector state while it is not running */
 	char line[160];
 	unsigned line_len;
 	unsigned enosys_logged;
+	/* A service process (user_service_start): suspended in its serve call between requests. */
+	bool service;
+	struct trap_frame frame;   /* where it resumes: the serve call's return */
+	uint64_t req_va, req_cap;  /* its request buffer, from that call */
+	const void *req;           /* the request being handed over (kernel memory) */
+	uint64_t req_len;
+	void *reply;               /* where its reply goes (kernel memory), reply_cap bytes */
+	uint64_t reply_cap, reply_len;
+	uint64_t deadline;         /* TSC: the watchdog ends it after this; 0: no watchdog */
+	unsigned budget_ms;
 };
 
-static struct uproc proc; /* the one process (process.h: one at a time, boot CPU) */
-static struct uproc *current;
+/* /init (and the test directory's programs), one at a time, and one service process. */
+static struct uproc procs[2];
 static struct uelf_plan plan;
 static uint8_t stack_build[STACK_BUILD];
+static bool watchdog_ok;
+static uint64_t watchdog_hz;
+
+static struct uproc *running(void)
+{
+	struct percpu *cpu = this_cpu();
+	return cpu ? cpu->user_proc : NULL;
+}
 
 void user_cpu_init(void)
 {
@@ -97,10 +119,28 @@ void user_cpu_init(void)
 	wrmsr(MSR_STAR, ((uint64_t)(SEL_UCODE32 | 3) << 48) | ((uint64_t)SEL_CODE64 << 32));
 	wrmsr(MSR_LSTAR, (uint64_t)(uintptr_t)syscall_entry);
 	wrmsr(MSR_FMASK, 0x47700); /* TF, IF, DF, IOPL, NT, AC */
-	cpu_ready = 1;
-	pr_info("user: SYSCALL/SYSRET, NX, SMEP %s, SMAP %s, FXSAVE state per process, RDRAND %s, %u pages per process",
+	struct percpu *cpu = this_cpu();
+	if (cpu->cpu_index != 0) {
+		if (watchdog_ok)
+			lapic_timer_stop();
+		return;
+	}
+	/* The watchdog: the native platform's local APIC timer. On SNP the core takes no
+	 * interrupts (the hypervisor would choose when), so a hung service is not bounded. */
+	if (platform->type == LAUNCH_PLATFORM_NATIVE && lapic_init()) {
+		lapic_init_cpu();
+		lapic_timer_stop();
+		watchdog_hz = lapic_timer_hz();
+		watchdog_ok = watchdog_hz != 0;
+	}
+	pr_info("user: SYSCALL/SYSRET, NX, SMEP %s, SMAP %s, FXSAVE state per process, RDRAND %s, %u pages per process, watchdog %s",
 		has_smep ? "on" : "absent", user_smap_on ? "on" : "absent", has_rdrand ? "yes" : "no",
-		USER_MAX_PAGES);
+		USER_MAX_PAGES, watchdog_ok ? "local APIC timer" : "none (a hung service is not bounded)");
+}
+
+bool user_watchdog(void)
+{
+	return watchdog_ok;
 }
 
 /* ---- memory ---------------------------------------------------------------------------------- */
@@ -316,43 +356,260 @@ static const struct usys_ops ops = {
 
 /* ---- entry and exit ------------------------------------------------------------------------- */
 
+/* Ends the running process: back to the kernel code that entered it, with rc. */
+__attribute__((noreturn)) static void end(struct uproc *p, long rc)
+{
+	flush_line(p);
+	user_leave(&p->kctx, rc);
+}
+
+/* The serve call of a service process (process.h): its reply to the kernel's buffer, then
+ * suspended where the call returns, until the next request (user_service_call). */
+__attribute__((noreturn)) static void serve(struct uproc *p, const struct trap_frame *f, const uint64_t a[6])
+{
+	uint64_t rep = a[0], rlen = a[1], req = a[2], rcap = a[3];
+	const char *bad = NULL;
+	if (!usys_range_ok(rep, rlen) || !usys_range_ok(req, rcap))
+		bad = "a buffer outside user space";
+	else if (p->reply ? (!rlen || rlen > p->reply_cap) : rlen != 0)
+		bad = p->reply ? "a reply of no or too many bytes" : "a reply before any request";
+	else if (rlen && user_copy(p->reply, (const void *)(uintptr_t)rep, rlen))
+		bad = "a reply it cannot read";
+	if (bad) {
+		pr_err("user: %s killed: serve with %s", p->name, bad);
+		end(p, USER_RUN_KILLED);
+	}
+	p->reply_len = rlen;
+	p->req_va = req;
+	p->req_cap = rcap;
+	p->frame = *f;
+	end(p, USER_RUN_SERVED);
+}
+
 void user_syscall(struct trap_frame *f)
 {
-	struct uproc *p = current;
+	struct uproc *p = running();
 	uint64_t nr = f->rax, a[6] = { f->rdi, f->rsi, f->rdx, f->r10, f->r8, f->r9 };
-	long r = usys_call(&p->sys, nr, a);
-	if (p->sys.exited) {
-		flush_line(p);
-		user_leave(&p->kctx, p->sys.status);
+	/* SYSRET to a RIP that is not a user address faults in ring 0 on the program's stack
+	 * (and a resumed service returns there too): end it first. */
+	if (f->rip < USYS_USER_LO || f->rip >= USYS_USER_TOP) {
+		pr_err("user: %s killed: return address 0x%lx outside user space", p->name, (unsigned long)f->rip);
+		end(p, USER_RUN_KILLED);
 	}
+	f->rflags = (f->rflags & RFLAGS_USER) | 0x2 | (p->deadline ? RFLAGS_IF : 0);
+	if (p->service && nr == USER_SERVE_SYSCALL)
+		serve(p, f, a);
+	long r = usys_call(&p->sys, nr, a);
+	if (p->sys.exited)
+		end(p, p->sys.status);
 	if (r == -USYS_ENOSYS && !usys_known(nr) && p->enosys_logged < 8) {
 		p->enosys_logged++;
 		pr_info("user: %s: system call %lu is not supported (-ENOSYS)", p->name, (unsigned long)nr);
 	}
 	f->rax = (uint64_t)r;
-	/* SYSRET to a RIP that is not a user address faults in ring 0 on the program's stack: end it. */
-	if (f->rip < USYS_USER_LO || f->rip >= USYS_USER_TOP) {
-		flush_line(p);
-		pr_err("user: %s killed: return address 0x%lx outside user space", p->name, (unsigned long)f->rip);
-		user_leave(&p->kctx, USER_RUN_KILLED);
-	}
-	f->rflags = (f->rflags & RFLAGS_USER) | 0x2;
 }
 
-void user_fault(const struct trap_frame *f)
+/* #VC and #HV from ring 3 (SNP): what the platform handles goes back to the program. */
+static bool platform_trap(struct trap_frame *f)
 {
-	struct uproc *p = current;
+	if (f->vector == 29) {
+		uint8_t insn[15];
+		unsigned n = 0;
+		/* The instruction's bytes through the fault-recovering copy (SMAP, and the page
+		 * may be gone): as many as are readable. */
+		while (n < sizeof(insn) && f->rip + n < USYS_USER_TOP &&
+		       !user_copy(&insn[n], (const void *)(uintptr_t)(f->rip + n), 1))
+			n++;
+		return platform_handle_vc_user(f, insn, n);
+	}
+	return f->vector == 28 && platform_handle_hv(f);
+}
+
+void user_trap(struct trap_frame *f)
+{
+	struct uproc *p = running();
 	unsigned v = (unsigned)f->vector & 255;
 	if (!p) /* ring 3 with no process: cannot happen; the core's own fatal path says so */
 		fatal_frame(f, "exception from ring 3 with no process");
+	if (v == IDT_IPI_VECTOR) {
+		smp_ipi_interrupt();
+		return;
+	}
+	if (v == IDT_SPURIOUS_VECTOR)
+		return;
+	if (v == IDT_TIMER_VECTOR) {
+		if (p->deadline && rdtsc() >= p->deadline) {
+			lapic_eoi();
+			pr_err("user: %s killed: no reply within %u ms (watchdog)", p->name, p->budget_ms);
+			end(p, USER_RUN_HUNG);
+		}
+		lapic_eoi(); /* an early or stale tick: the deadline is re-armed on entry */
+		return;
+	}
+	if (platform_trap(f))
+		return;
 	flush_line(p);
 	pr_err("user: %s killed: %s (vector %u) at RIP=0x%lx CR2=0x%lx error code 0x%lx RSP=0x%lx", p->name,
 	       exception_name(v), v, (unsigned long)f->rip, (unsigned long)(v == 14 ? read_cr2() : 0),
 	       (unsigned long)f->error_code, (unsigned long)f->rsp);
-	user_leave(&p->kctx, USER_RUN_KILLED);
+	end(p, USER_RUN_KILLED);
 }
 
-static int load(struct uproc *p, const char *path, uint64_t *entry, uint64_t *sp)
+void user_watchdog_stale(void)
+{
+	/* A tick that fired after the process it was armed for returned (IF = 0 in the core). */
+	if (watchdog_ok)
+		lapic_eoi();
+}
+
+/* The ELF image at (data, size) named `name` into p's pages, and its initial stack. */
+static int load(struct uproc *p, const char *name, const uint8_t *data, uint64_t size, uint64_t *entry, uint64_t *sp)
+{
+	/* The break may grow USYS_BRK_MAX past the image without reaching the mappings. */
+	static const struct uelf_limits lim = { USYS_USER_LO, USYS_MMAP_LO - USYS_BRK_MAX, USYS_IMAGE_MAX };
+	int rc = uelf_plan(data, size, &lim, USYS_PIE_BASE, &plan);
+	if (rc) {
+		pr_err("user: %s: not a program: %s", name, uelf_strerror(rc));
+		return -1;
+	}
+	for (uint32_t i = 0; i < plan.nseg; i++) {
+		const struct uelf_segment *s = &plan.seg[i];
+		uint32_t prot = ((s->prot & UELF_PROT_R) ? USYS_PROT_R : 0) | ((s->prot & UELF_PROT_W) ? USYS_PROT_W : 0) |
+				((s->prot & UELF_PROT_X) ? USYS_PROT_X : 0);
+		if (usys_map_fixed(&p->sys, s->vaddr, s->size, prot) ||
+		    poke(p, s->data_vaddr, data + s->file_offset, s->file_size)) {
+			pr_err("user: %s: no memory for its segments", name);
+			return -1;
+		}
+	}
+	usys_set_brk(&p->sys, plan.brk);
+	if (usys_map_fixed(&p->sys, USYS_STACK_TOP - USYS_STACK_SIZE, USYS_STACK_SIZE, USYS_PROT_R | USYS_PROT_W)) {
+		pr_err("user: %s: no memory for its stack", name);
+		return -1;
+	}
+	static const char *const envp[] = { "HOME=/", "PATH=/bin" };
+	const char *argv[] = { name };
+	uint8_t rnd[16];
+	uint32_t r[4];
+	cpuid(1, 0, r);
+	if (op_random(0, rnd, sizeof(rnd)))
+		for (unsigned i = 0; i < sizeof(rnd); i++) /* no RDRAND: still distinct per boot */
+			rnd[i] = (uint8_t)(rdtsc() >> (i % 8));
+	struct uelf_stack_args args = {
+		.argv = argv, .argc = 1, .envp = envp, .envc = 2, .execfn = name, .random = rnd,
+		.hwcap = r[3], .clktck = 100,
+	};
+	memset(stack_build, 0, sizeof(stack_build));
+	rc = uelf_stack(&plan, &args, stack_build, sizeof(stack_build), USYS_STACK_TOP, sp);
+	if (rc || poke(p, USYS_STACK_TOP - sizeof(stack_build), stack_build, sizeof(stack_build))) {
+		pr_err("user: %s: initial stack: %s", name, uelf_strerror(rc));
+		return -1;
+	}
+	*entry = plan.entry;
+	return 0;
+}
+
+/* A fresh process in p for the program at (data, size): 0 and its first frame, or -1 (logged,
+ * p's pages given back). */
+static int create(struct uproc *p, const char *name, const uint8_t *data, uint64_t size, struct trap_frame *f)
+{
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	p->fx = fx_clean;
+	p->pgt = (struct pgt){ .enc = mm.pgt.enc, .alloc_table = table_page, .p2v = table_p2v };
+	if (pgt_create(&p->pgt)) {
+		pr_err("user: %s: no memory", name);
+		return -1;
+	}
+	/* The core's upper half, shared: its tables below these entries are the same pages. */
+	const uint64_t *kl4 = phys_to_virt(mm.pgt.root);
+	uint64_t *l4 = phys_to_virt(p->pgt.root);
+	for (unsigned i = 256; i < 512; i++)
+		l4[i] = kl4[i];
+	usys_init(&p->sys, &ops, p, rootfs(), USER_MAX_PAGES);
+	uint64_t entry, sp;
+	if (load(p, name, data, size, &entry, &sp)) {
+		destroy(p);
+		return -1;
+	}
+	memset(f, 0, sizeof(*f));
+	f->rip = entry;
+	f->rsp = sp;
+	f->cs = USER_CS;
+	f->ss = USER_SS;
+	f->rflags = 0x2; /* IF clear unless a watchdog is armed (process.h) */
+	pr_info("user: starting %s (%s, entry 0x%lx, %lu pages)", name,
+		plan.type == ELF64_ET_DYN ? "static PIE" : "static executable", (unsigned long)entry,
+		(unsigned long)p->sys.pages);
+	return 0;
+}
+
+/* Runs p on this CPU from frame f until it serves, exits or is ended: the result. A pending
+ * request is copied into its buffer first (with its page tables live). */
+static long enter(struct uproc *p, struct trap_frame *f, unsigned budget_ms)
+{
+	struct percpu *cpu = this_cpu();
+	__asm__ volatile("fxrstor64 %0" : : "m"(p->fx));
+	wrmsr(MSR_FS_BASE, p->sys.fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, 0); /* the program's GS after SWAPGS */
+	cpu->user_proc = p;
+	write_cr3(p->pgt.root);
+	long rc = 0;
+	if (p->req && user_copy((void *)(uintptr_t)p->req_va, p->req, p->req_len)) {
+		pr_err("user: %s killed: its request buffer cannot be written", p->name);
+		rc = USER_RUN_KILLED;
+	}
+	p->req = NULL;
+	p->deadline = 0;
+	if (!rc) {
+		if (budget_ms && watchdog_ok) {
+			uint64_t ticks = watchdog_hz / 1000u * budget_ms;
+			p->budget_ms = budget_ms;
+			p->deadline = rdtsc() + (uint64_t)tsc_khz() * budget_ms;
+			f->rflags |= RFLAGS_IF;
+			lapic_timer_oneshot(IDT_TIMER_VECTOR, ticks > 0xFFFFFFFFull ? 0xFFFFFFFFu : (uint32_t)ticks);
+		} else {
+			f->rflags &= ~RFLAGS_IF;
+		}
+		rc = user_enter(f, &p->kctx);
+		if (p->deadline)
+			lapic_timer_stop();
+	}
+	write_cr3(mm.pgt.root);
+	cpu->user_proc = NULL;
+	/* Its vector state into its area, then the reset state: the next program sees none of it. */
+	__asm__ volatile("fxsave64 %0" : "=m"(p->fx));
+	__asm__ volatile("fxrstor64 %0" : : "m"(fx_clean));
+	wrmsr(MSR_FS_BASE, 0);
+	return rc;
+}
+
+static void finish(struct uproc *p, uint64_t free_before)
+{
+	destroy(p);
+	if (free_before && mm.pool.nfree != free_before)
+		pr_warn("user: %s: %ld pages not given back", p->name, (long)(free_before - mm.pool.nfree));
+	p->name = NULL;
+}
+
+int user_run_image(const char *name, const void *data, uint64_t size)
+{
+	struct uproc *p = &procs[0];
+	uint64_t free_before = mm.pool.nfree;
+	struct trap_frame f;
+	if (create(p, name, data, size, &f))
+		return USER_RUN_NOLOAD;
+	uint64_t t0 = rdtsc();
+	long rc = enter(p, &f, 0);
+	uint64_t cycles = rdtsc() - t0;
+	if (rc >= 0)
+		pr_info("user: %s exited with status %ld (%lu system calls answered -ENOSYS, %lu Mcycles)", name, rc,
+			(unsigned long)p->sys.enosys_count, (unsigned long)(cycles >> 20));
+	finish(p, free_before);
+	return (int)rc;
+}
+
+int user_run(const char *path)
 {
 	const struct igfs *fs = rootfs();
 	uint32_t ino;
@@ -368,112 +625,77 @@ static int load(struct uproc *p, const char *path, uint64_t *entry, uint64_t *sp
 		rc = igfs_file_data(fs, ino, &data, &size);
 	if (rc) {
 		pr_err("user: %s: %s", path, igfs_strerror(rc));
-		return -1;
-	}
-	/* The break may grow USYS_BRK_MAX past the image without reaching the mappings. */
-	static const struct uelf_limits lim = { USYS_USER_LO, USYS_MMAP_LO - USYS_BRK_MAX, USYS_IMAGE_MAX };
-	rc = uelf_plan(data, size, &lim, USYS_PIE_BASE, &plan);
-	if (rc) {
-		pr_err("user: %s: not a program: %s", path, uelf_strerror(rc));
-		return -1;
-	}
-	for (uint32_t i = 0; i < plan.nseg; i++) {
-		const struct uelf_segment *s = &plan.seg[i];
-		uint32_t prot = ((s->prot & UELF_PROT_R) ? USYS_PROT_R : 0) | ((s->prot & UELF_PROT_W) ? USYS_PROT_W : 0) |
-				((s->prot & UELF_PROT_X) ? USYS_PROT_X : 0);
-		if (usys_map_fixed(&p->sys, s->vaddr, s->size, prot) ||
-		    poke(p, s->data_vaddr, data + s->file_offset, s->file_size)) {
-			pr_err("user: %s: no memory for its segments", path);
-			return -1;
-		}
-	}
-	usys_set_brk(&p->sys, plan.brk);
-	if (usys_map_fixed(&p->sys, USYS_STACK_TOP - USYS_STACK_SIZE, USYS_STACK_SIZE, USYS_PROT_R | USYS_PROT_W)) {
-		pr_err("user: %s: no memory for its stack", path);
-		return -1;
-	}
-	static const char *const envp[] = { "HOME=/", "PATH=/bin" };
-	const char *argv[] = { path };
-	uint8_t rnd[16];
-	uint32_t r[4];
-	cpuid(1, 0, r);
-	if (op_random(0, rnd, sizeof(rnd)))
-		for (unsigned i = 0; i < sizeof(rnd); i++) /* no RDRAND: still distinct per boot */
-			rnd[i] = (uint8_t)(rdtsc() >> (i % 8));
-	struct uelf_stack_args args = {
-		.argv = argv, .argc = 1, .envp = envp, .envc = 2, .execfn = path, .random = rnd,
-		.hwcap = r[3], .clktck = 100,
-	};
-	memset(stack_build, 0, sizeof(stack_build));
-	rc = uelf_stack(&plan, &args, stack_build, sizeof(stack_build), USYS_STACK_TOP, sp);
-	if (rc || poke(p, USYS_STACK_TOP - sizeof(stack_build), stack_build, sizeof(stack_build))) {
-		pr_err("user: %s: initial stack: %s", path, uelf_strerror(rc));
-		return -1;
-	}
-	*entry = plan.entry;
-	return 0;
-}
-
-int user_run(const char *path)
-{
-	if (!cpu_ready)
-		user_cpu_init();
-	struct uproc *p = &proc;
-	uint64_t free_before = mm.pool.nfree;
-	memset(p, 0, sizeof(*p));
-	p->name = path;
-	p->pgt = (struct pgt){ .enc = mm.pgt.enc, .alloc_table = table_page, .p2v = table_p2v };
-	if (pgt_create(&p->pgt)) {
-		pr_err("user: %s: no memory", path);
 		return USER_RUN_NOLOAD;
 	}
-	/* The core's upper half, shared: its tables below these entries are the same pages. */
-	const uint64_t *kl4 = phys_to_virt(mm.pgt.root);
-	uint64_t *l4 = phys_to_virt(p->pgt.root);
-	for (unsigned i = 256; i < 512; i++)
-		l4[i] = kl4[i];
-	usys_init(&p->sys, &ops, p, rootfs(), USER_MAX_PAGES);
+	return user_run_image(path, data, size);
+}
 
-	uint64_t entry, sp;
-	long rc;
-	if (load(p, path, &entry, &sp)) {
-		rc = USER_RUN_NOLOAD;
-	} else {
-		struct trap_frame f;
-		memset(&f, 0, sizeof(f));
-		f.rip = entry;
-		f.rsp = sp;
-		f.cs = USER_CS;
-		f.ss = USER_SS;
-		f.rflags = 0x2; /* IF clear: nothing preempts a program (process.h) */
-		pr_info("user: starting %s (%s, entry 0x%lx, %lu pages)", path,
-			plan.type == ELF64_ET_DYN ? "static PIE" : "static executable", (unsigned long)entry,
-			(unsigned long)p->sys.pages);
-		__asm__ volatile("fxrstor64 %0" : : "m"(fx_clean));
-		wrmsr(MSR_FS_BASE, 0);
-		wrmsr(MSR_KERNEL_GS_BASE, 0); /* the program's GS after SWAPGS */
-		current = p;
-		write_cr3(p->pgt.root);
-		uint64_t t0 = rdtsc();
-		rc = user_enter(&f, &p->kctx);
-		uint64_t cycles = rdtsc() - t0;
-		write_cr3(mm.pgt.root);
-		current = 0;
-		/* Its vector state into its area, then the reset state: the next program sees none of it. */
-		__asm__ volatile("fxsave64 %0" : "=m"(p->fx));
-		__asm__ volatile("fxrstor64 %0" : : "m"(fx_clean));
-		wrmsr(MSR_FS_BASE, 0);
-		if (rc >= 0)
-			pr_info("user: %s exited with status %ld (%lu system calls answered -ENOSYS, %lu Mcycles)", path,
-				rc, (unsigned long)p->sys.enosys_count, (unsigned long)(cycles >> 20));
+/* ---- service processes -------------------------------------------------------------------- */
+
+/* The end of a service process that did not serve: its pages back, *pp cleared. */
+static long service_gone(struct uproc **pp, long rc)
+{
+	struct uproc *p = *pp;
+	if (rc >= 0)
+		pr_err("user: %s exited with status %ld (a service must not exit)", p->name, rc);
+	finish(p, 0);
+	*pp = NULL;
+	return rc >= 0 ? USER_RUN_KILLED : rc;
+}
+
+struct uproc *user_service_start(const char *name, const void *elf, uint64_t size, unsigned budget_ms)
+{
+	struct uproc *p = &procs[1];
+	if (p->name) {
+		pr_err("user: %s: the service slot is taken by %s", name, p->name);
+		return NULL;
 	}
-	destroy(p);
-	if (mm.pool.nfree != free_before)
-		pr_warn("user: %s: %ld pages not given back", path, (long)(free_before - mm.pool.nfree));
-	return (int)rc;
+	struct trap_frame f;
+	if (create(p, name, elf, size, &f))
+		return NULL;
+	p->service = true;
+	long rc = enter(p, &f, budget_ms);
+	if (rc != USER_RUN_SERVED) {
+		service_gone(&p, rc);
+		return NULL;
+	}
+	return p;
+}
+
+long user_service_call(struct uproc **pp, const void *req, uint64_t len, void *rsp, uint64_t cap, unsigned budget_ms)
+{
+	struct uproc *p = *pp;
+	if (!p)
+		return USER_RUN_NOLOAD;
+	if (len > p->req_cap) {
+		pr_err("user: %s killed: a request of %lu bytes for a buffer of %lu", p->name, (unsigned long)len,
+		       (unsigned long)p->req_cap);
+		return service_gone(pp, USER_RUN_KILLED);
+	}
+	p->req = req;
+	p->req_len = len;
+	p->reply = rsp;
+	p->reply_cap = cap;
+	p->reply_len = 0;
+	p->frame.rax = len;
+	struct trap_frame f = p->frame;
+	long rc = enter(p, &f, budget_ms);
+	p->reply = NULL;
+	if (rc != USER_RUN_SERVED)
+		return service_gone(pp, rc);
+	return (long)p->reply_len;
+}
+
+void user_service_stop(struct uproc **pp)
+{
+	if (*pp) {
+		finish(*pp, 0);
+		*pp = NULL;
+	}
 }
 
 void user_run_init(void)
+
 {
 	const struct igfs *fs = rootfs();
 	uint32_t ino;

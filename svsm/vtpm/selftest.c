@@ -9,7 +9,6 @@
 #include "../vtpm_cfg.h"
 #include "cmds.h"
 #include "ek.h"
-#include "ext_api.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
@@ -77,16 +76,6 @@ static uint32_t proto_exec(void *ctx, const uint8_t *cmd, uint32_t len, uint8_t 
 	return n;
 }
 
-static void hash(uint16_t alg, const uint8_t *d, size_t n, uint8_t *out)
-{
-	switch (alg) {
-	case TPM_ALG_SHA1: SHA1(d, n, out); break;
-	case TPM_ALG_SHA256: SHA256(d, n, out); break;
-	case TPM_ALG_SHA384: SHA384(d, n, out); break;
-	default: SHA512(d, n, out); break;
-	}
-}
-
 /* The AK's public point from its TPMT_PUBLIC (the ECC template of ek.h). */
 static bool ak_point(const uint8_t *pub, uint32_t len, uint8_t point[65])
 {
@@ -111,43 +100,6 @@ static bool ak_point(const uint8_t *pub, uint32_t len, uint8_t point[65])
 	memcpy(point + 1 + 32 - xn, x, xn);
 	memcpy(point + 33 + 32 - yn, y, yn);
 	return true;
-}
-
-/* ECDSA P-256 verification of sig (r, s) over digest, by OpenSSL, not the TPM. */
-static bool ecdsa_ok(const uint8_t point[65], const uint8_t *digest, const uint8_t *rb, uint16_t rl,
-		     const uint8_t *sb, uint16_t sl)
-{
-	bool ok = false;
-	char group[] = "prime256v1";
-	struct vtpm_ossl_param params[3] = {
-		{ "group", VTPM_OSSL_PARAM_UTF8_STRING, group, sizeof(group) - 1, 0 },
-		{ "pub", VTPM_OSSL_PARAM_OCTET_STRING, (void *)point, 65, 0 },
-		{ NULL, 0, NULL, 0, 0 },
-	};
-	EVP_PKEY *key = NULL;
-	EVP_PKEY_CTX *kc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL), *vc = NULL;
-	ECDSA_SIG *sig = ECDSA_SIG_new();
-	BIGNUM *r = BN_bin2bn(rb, rl, NULL), *s = BN_bin2bn(sb, sl, NULL);
-	unsigned char der[80], *dp = der;
-	if (!kc || !sig || !r || !s || EVP_PKEY_fromdata_init(kc) <= 0 ||
-	    EVP_PKEY_fromdata(kc, &key, VTPM_EVP_PKEY_PUBLIC_KEY, (struct ossl_param_st *)(void *)params) <= 0)
-		goto out;
-	if (!ECDSA_SIG_set0(sig, r, s))
-		goto out;
-	r = s = NULL; /* owned by sig now */
-	int dl = i2d_ECDSA_SIG(sig, NULL);
-	if (dl <= 0 || dl > (int)sizeof(der) || i2d_ECDSA_SIG(sig, &dp) != dl)
-		goto out;
-	vc = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
-	ok = vc && EVP_PKEY_verify_init(vc) > 0 && EVP_PKEY_verify(vc, der, (size_t)dl, digest, 32) == 1;
-out:
-	BN_free(r);
-	BN_free(s);
-	ECDSA_SIG_free(sig);
-	EVP_PKEY_CTX_free(vc);
-	EVP_PKEY_CTX_free(kc);
-	EVP_PKEY_free(key);
-	return ok;
 }
 
 /* TPMS_ATTEST of a quote: the checks that do not need the TPM. */
@@ -317,12 +269,14 @@ int vtpm_selftest_run(const struct vtpm_selftest_env *env, const struct vtpm_ide
 	uint16_t bank = quote_bank(id->pcr_banks), ds = tpm2_hash_size(bank);
 	uint8_t digest[TPM2_MAX_DIGEST], pcr[TPM2_MAX_DIGEST], buf[2 * TPM2_MAX_DIGEST], want[TPM2_MAX_DIGEST];
 	static const char msg[] = "igvmbuild vTPM boot self-test";
-	hash(bank, (const uint8_t *)msg, sizeof(msg) - 1, digest);
+	if (env->hash(env->crypto_ctx, bank, msg, sizeof(msg) - 1, digest) != ds)
+		FAIL("hashing the PCR 16 event failed");
 	TPM_OK(vtpm_cmd_pcr_extend(&io, 16, bank, digest), "PCR_Extend");
 	TPM_OK(vtpm_cmd_pcr_read(&io, 16, bank, pcr), "PCR_Read");
 	memset(buf, 0, ds);
 	memcpy(buf + ds, digest, ds);
-	hash(bank, buf, 2u * ds, want);
+	if (env->hash(env->crypto_ctx, bank, buf, 2u * ds, want) != ds)
+		FAIL("hashing the expected PCR 16 failed");
 	if (memcmp(pcr, want, ds))
 		FAIL("PCR 16 is not H(0 || digest) after PCR_Extend");
 
@@ -340,12 +294,24 @@ int vtpm_selftest_run(const struct vtpm_selftest_env *env, const struct vtpm_ide
 	TPM_OK(qrc, "Quote");
 	if (!ak_point(pub, plen, point))
 		FAIL("the AK's public area is not an ECDSA P-256 key");
-	SHA256(quoted, qlen, qd);
-	SHA256(pcr, ds, pd);
+	if (env->hash(env->crypto_ctx, TPM_ALG_SHA256, quoted, qlen, qd) != 32 ||
+	    env->hash(env->crypto_ctx, TPM_ALG_SHA256, pcr, ds, pd) != 32)
+		FAIL("hashing the quote failed");
 	const char *why = check_attest(quoted, qlen, nonce, sizeof(nonce), id->firmware_version, pd);
 	if (why)
 		FAIL("Quote: %s does not match", why);
-	if (!ecdsa_ok(point, qd, sr, rl, ss, sl))
+	struct vtpm_chan_ecdsa sig;
+	memset(&sig, 0, sizeof(sig));
+	if (rl > 32 || sl > 32)
+		FAIL("Quote: a signature value longer than 32 bytes");
+	memcpy(sig.point, point, sizeof(sig.point));
+	memcpy(sig.digest, qd, sizeof(sig.digest));
+	memcpy(sig.r + 32 - rl, sr, rl);
+	memcpy(sig.s + 32 - sl, ss, sl);
+	int v = env->verify(env->crypto_ctx, &sig);
+	if (v < 0)
+		FAIL("Quote: the signature check could not run");
+	if (!v)
 		FAIL("Quote: the signature does not verify with the AK's public key");
 
 	return attestation(env, id, err, errlen);

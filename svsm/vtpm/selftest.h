@@ -16,7 +16,7 @@
  *   its own empty auth value); PCR_Extend of PCR 16 in one allocated bank,
  *   PCR_Read gives H(0...0 || digest); an ECDSA P-256 AK (endorsement
  *   hierarchy), TPM2_Quote of PCR 16 with a fresh nonce, and the quote checked
- *   outside the TPM: the signature with OpenSSL's ECDSA over the AK's public
+ *   outside the TPM: the signature with OpenSSL's ECDSA (env->verify) over the AK's public
  *   point, magic, type, nonce, firmware version and PCR digest;
  *   SVSM_ATTEST_SINGLE_SERVICE for the vTPM service returns the EK's
  *   TPMT_PUBLIC as manifest and a report whose REPORT_DATA is
@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "../protocol/proto.h"
+#include "chan.h"
 #include "manufacture.h"
 
 struct vtpm_selftest_env {
@@ -42,6 +43,11 @@ struct vtpm_selftest_env {
 	uint64_t scratch_gpa;         /* 4 validated, page-aligned guest pages */
 	uint64_t (*commands)(void *ctx); /* TPM commands run so far (the refusal check) */
 	void *commands_ctx;
+	/* The checks outside the TPM (crypto.h; in the core: through the vTPM process).
+	 * hash: the digest's size or -1; verify: 1 valid, 0 invalid, -1 could not check. */
+	int (*hash)(void *ctx, uint16_t alg, const void *data, size_t n, uint8_t *out);
+	int (*verify)(void *ctx, const struct vtpm_chan_ecdsa *sig);
+	void *crypto_ctx;
 };
 
 /* 0, or -1 with what failed in err. */

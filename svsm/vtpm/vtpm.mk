@@ -31,7 +31,7 @@ endif
 VTPM_LIBC_SRC := $(addprefix svsm/vtpm/libc/,string.c malloc.c format.c stdio.c fortify.c process.c time.c \
                    pthread.c stubs.c setjmp.S)
 # Portable glue: also compiled for the host tests.
-VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c)
+VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c crypto.c chan.c)
 VTPM_SVSM_SRC := svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
 SVSM_COMMON_SRC += $(VTPM_LIBC_SRC) $(VTPM_GLUE_SRC) $(VTPM_SVSM_SRC)
 

@@ -16,6 +16,7 @@
 #include "../protocol/proto_native.h"
 #include "../smp.h"
 #include "../vtpm_cfg.h"
+#include "crypto.h"
 #include "ek.h"
 #include "ext_api.h"
 #include "libc/libc.h"
@@ -120,7 +121,8 @@ static int selftest(char *err, size_t errlen)
 		goto out;
 	}
 	rmp_sim_flush(&sim, SIM_VMSA, PAGE_SIZE);
-	struct vtpm_selftest_env env = { &core, 0, SIM_BUF, SIM_SCRATCH, commands, &svc };
+	struct vtpm_selftest_env env = { &core, 0, SIM_BUF, SIM_SCRATCH, commands, &svc,
+					 vtpm_crypto_hash_cb, vtpm_crypto_verify_cb, NULL };
 	rc = vtpm_selftest_run(&env, &svc.id, blob, blob_len, err, errlen);
 	if (!rc && rmp_sim_violations(&sim)) {
 		fmt_snprintf(err, errlen, "the simulated RMP saw a violation");

@@ -24,6 +24,7 @@
 #include "../../igvmbuild/build.h"
 #include "../../svsm/vtpm/cmds.h"
 #include "../../svsm/vtpm/ek.h"
+#include "../../svsm/vtpm/crypto.h"
 #include "../../svsm/vtpm/selftest.h"
 #include "../../svsm/vtpm/service.h"
 #include "proto_test_env.h"
@@ -220,7 +221,8 @@ static int run_selftest(const uint8_t *blob, size_t len, char *err, size_t errle
 		return -1;
 	rmp_sim_prevalidate(&mm->sim, 0x100000, 16, PROTO_GUEST_VMPL, RMP_PERM_ALL);
 	proto_mark_validated(&cc, 0x100000, 16 * 4096);
-	struct vtpm_selftest_env env = { &cc, 0, 0x100800, 0x108000, svc_commands, &svc };
+	struct vtpm_selftest_env env = { &cc, 0, 0x100800, 0x108000, svc_commands, &svc,
+					 vtpm_crypto_hash_cb, vtpm_crypto_verify_cb, NULL };
 	int rc = vtpm_selftest_run(&env, &svc.id, blob, len, err, errlen);
 	proto_destroy(&cc);
 	rmp_model_free(mm);
