@@ -21,10 +21,9 @@
 #include "selftest.h"
 #include "smp.h"
 #include "snp/ghcb_msr.h"
-#include "vtpm/vtpm_svsm.h"
-#include "arch/userabi.h"
 #include "user/process.h"
 #include "vtpm_cfg.h"
+#include "vtpm_proxy.h"
 
 #ifndef SVSM_VERSION
 #define SVSM_VERSION "unknown"
@@ -84,7 +83,6 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	vtpm_mark_entry();
 	console_init(li.debug_serial_port, LOG_INFO);
 	percpu_init_bsp();
-	int abi = userabi_cpu_init(this_cpu()->cpu_index); /* SSE, FS canary: before any vTPM code */
 	idt_init();
 	platform_select((uint32_t)platform_type, &li);
 	if (li.magic != LAUNCH_INFO_MAGIC || li.version != LAUNCH_INFO_VERSION) {
@@ -116,8 +114,6 @@ void svsm_main(uint64_t li_gpa, uint64_t platform_type)
 	pr_info("platform: %s", platform->describe());
 	log_memory();
 	log_vtpm();
-	if (abi)
-		pr_err("no stack canary: the hardware random source failed");
 	rootfs_init(mm.fs_gpa, mm.fs_size);
 	user_cpu_init(); /* ring 3 on the boot CPU: the vTPM process, /init */
 	int vtpm_failed = vtpm_boot(&li);

@@ -32,7 +32,6 @@
 
 #include "arch/cpu.h"
 #include "arch/idt.h"
-#include "arch/userabi.h"
 #include "arch/vmpl_switch.h"
 #include "console.h"
 #include "lib/fmt.h"
@@ -190,9 +189,6 @@ static bool snp_handle_vc(struct trap_frame *f)
 	 * nothing safe to do: the fatal path then terminates without printing. */
 	if (!cpu->ghcb || cpu->in_vc)
 		return false;
-	/* An exception inside the vTPM's archives may have overwritten their red zone. */
-	if (userabi_interrupted_redzone(f->rip, f->error_code == SVM_EXIT_CPUID))
-		return false;
 	cpu->in_vc = 1;
 	bool handled = vc_handle(f, cpu->ghcb, cpu->ghcb_gpa, cpuid_page);
 	cpu->in_vc = 0;
@@ -213,9 +209,6 @@ static bool snp_handle_hv(struct trap_frame *f)
 {
 	struct percpu *cpu = this_cpu();
 	if (!cpu || !cpu->hv_doorbell)
-		return false;
-	/* Injected into the vTPM's archive code: their red zone may be gone (arch/userabi.h). */
-	if (userabi_interrupted_redzone(f->rip, false))
 		return false;
 	static const struct hvdb_window w = { (uint64_t)(uintptr_t)hv_window_start, (uint64_t)(uintptr_t)hv_window_end,
 					      (uint64_t)(uintptr_t)hv_window_cancel };

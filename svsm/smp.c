@@ -7,7 +7,6 @@
 #include "arch/cpu.h"
 #include "arch/idt.h"
 #include "arch/tsc.h"
-#include "arch/userabi.h"
 #include "console.h"
 #include "lib/string.h"
 #include "mm/mm.h"
@@ -262,12 +261,6 @@ void smp_ap_main(unsigned index)
 	struct percpu *cpu = percpu_get(index);
 	percpu_init_ap(cpu);
 	idt_load();
-	/* This CPU's request loop may call into the vTPM's archives: SSE and a canary of its
-	 * own at %fs:0x28 (arch/userabi.h), after the GDT load (a segment load clears FS base). */
-	if (userabi_cpu_init(index)) {
-		fail(index, "no stack canary: the hardware random source failed");
-		halt_forever();
-	}
 	const char *e = ops->ap_init(cpu);
 	if (e) {
 		fail(index, e);

@@ -128,11 +128,12 @@ SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/s
 SVSM_HOST_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 SVSM_HOST_SRC += $(SNP_GREQ_SRC)
 SVSM_HOST_SRC += $(REQLOOP_SRC) svsm/mm/shootdown.c
-SVSM_HOST_SRC += $(USER_SRC)
+SVSM_HOST_SRC += $(USER_SRC) svsm/vtpm/chan.c
 SVSM_HOST_OBJS := $(call san_objs,$(SVSM_HOST_SRC))
 SVSM_TESTS := test_svsm_snp test_svsm_mm test_svsm_proto test_svsm_proto_sha512
 SVSM_TESTS += test_svsm_reqloop test_svsm_hvcaps test_svsm_fwwalk test_svsm_hvdb
 SVSM_TESTS += test_svsm_igfs test_svsm_elf test_svsm_shootdown test_svsm_snp_smp test_svsm_usys
+SVSM_TESTS += test_svsm_vtpm_chan
 # These two check against OpenSSL (an independent AES-GCM), hence -lcrypto.
 SVSM_CRYPTO_TESTS := test_svsm_aes_gcm test_svsm_guest_msg
 SVSM_TESTS += $(SVSM_CRYPTO_TESTS)
@@ -159,6 +160,7 @@ CHECK_DEPS += $(B)/tests/protocol-stress
 FUZZ_EXTRA_SRC += $(PROTO_SRC) tests/svsm/rmp_model.c
 FUZZ_EXTRA_SRC += $(SNP_GREQ_SRC) # aes_gcm_*, crypto_*, snp_msg_*
 FUZZ_EXTRA_SRC += $(USER_SRC) # igfs_*, uelf_*, usys_*
+FUZZ_EXTRA_SRC += svsm/vtpm/chan.c # vtpm_chan_*
 
 # `make bench-svsm`: tracking bytes per GiB and ns per PVALIDATE entry.
 .PHONY: bench-svsm bench-svsm-smp

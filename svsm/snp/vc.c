@@ -91,7 +91,7 @@ static void cpuid_answer(struct trap_frame *f, const struct vc_insn *in, const s
 {
 	uint32_t r[4];
 	(void)snp_cpuid_lookup(cpuid, (uint32_t)f->rax, (uint32_t)f->rcx, 1, r);
-	/* The core never sets CR4.OSXSAVE or CR4.PKE (arch/userabi.h): both bits read 0. */
+	/* Neither the core nor a process has CR4.OSXSAVE or CR4.PKE (user/process.h): both read 0. */
 	snp_cpuid_postprocess((uint32_t)f->rax, (uint32_t)f->rcx, 0, r);
 	f->rax = r[0];
 	f->rbx = r[1];

@@ -4,6 +4,7 @@
 
 #include "../arch/cpu.h"
 #include "../arch/gdt.h"
+#include "../arch/hwrng.h"
 #include "../arch/idt.h"
 #include "../arch/lapic.h"
 #include "../arch/tsc.h"
@@ -45,7 +46,7 @@ int user_copy(void *dst, const void *src, uint64_t n);
 extern void syscall_entry(void);
 
 uint8_t user_smap_on; /* read by the entry code: STAC/CLAC only where they exist */
-static int has_smep, has_rdrand, has_rdseed;
+static int has_smep, has_rdrand;
 
 struct fxarea {
 	uint16_t fcw, fsw;
@@ -105,7 +106,6 @@ void user_cpu_init(void)
 		cpuid(7, 0, r);
 		has_smep = (r[1] >> 7) & 1;
 		user_smap_on = (uint8_t)((r[1] >> 20) & 1);
-		has_rdseed = (r[1] >> 18) & 1;
 	}
 	__asm__ volatile("mov %0, %%cr0" : : "r"((read_cr0() | CR0_MP | CR0_WP) & ~(CR0_EM | CR0_TS)) : "memory");
 	uint64_t cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -301,37 +301,11 @@ static void op_console(void *ctx, int fd, const char *buf, uint64_t n)
 	}
 }
 
-static int rand64(uint64_t *v)
-{
-	uint8_t ok;
-	for (int i = 0; has_rdrand && i < 32; i++) {
-		__asm__ volatile("rdrand %0; setc %1" : "=r"(*v), "=qm"(ok));
-		if (ok)
-			return 0;
-	}
-	for (int i = 0; has_rdseed && i < 1024; i++) {
-		__asm__ volatile("rdseed %0; setc %1" : "=r"(*v), "=qm"(ok));
-		if (ok)
-			return 0;
-		__asm__ volatile("pause");
-	}
-	return -1;
-}
-
+/* getrandom and AT_RANDOM: RDSEED first, RDRAND after (arch/hwrng.h), as the vTPM's seeds need. */
 static int op_random(void *ctx, void *buf, uint64_t n)
 {
 	(void)ctx;
-	uint8_t *b = buf;
-	while (n) {
-		uint64_t v;
-		if (rand64(&v))
-			return -1;
-		uint64_t c = n < 8 ? n : 8;
-		memcpy(b, &v, c);
-		b += c;
-		n -= c;
-	}
-	return 0;
+	return hwrng_seed(buf, n);
 }
 
 static uint64_t op_clock_ns(void *ctx)

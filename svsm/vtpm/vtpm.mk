@@ -31,8 +31,8 @@ endif
 VTPM_LIBC_SRC := $(addprefix svsm/vtpm/libc/,string.c malloc.c format.c stdio.c fortify.c process.c time.c \
                    pthread.c stubs.c setjmp.S)
 # Portable glue: also compiled for the host tests.
-VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c crypto.c chan.c)
-VTPM_SVSM_SRC := svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
+VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c crypto.c)
+VTPM_SVSM_SRC := svsm/vtpm/chan.c svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
 SVSM_COMMON_SRC += $(VTPM_LIBC_SRC) $(VTPM_GLUE_SRC) $(VTPM_SVSM_SRC)
 
 $(SVSM_OBJ)/svsm/vtpm/libc/process.c.o: SVSM_CFLAGS += -DLIBC_RELEASE='"$(VERSION)"'
