@@ -31,7 +31,7 @@ endif
 VTPM_LIBC_SRC := $(addprefix svsm/vtpm/libc/,string.c malloc.c format.c stdio.c fortify.c process.c time.c \
                    pthread.c stubs.c setjmp.S)
 # Portable glue: also compiled for the host tests.
-VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c)
+VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c ecdsa.c)
 VTPM_SVSM_SRC := svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
 SVSM_COMMON_SRC += $(VTPM_LIBC_SRC) $(VTPM_GLUE_SRC) $(VTPM_SVSM_SRC)
 
@@ -57,3 +57,47 @@ CHECK_DEPS += $(B)/svsm/test/svsm-vtpm-seed.elf
 # 2 GiB ("failed to convert GOTPCREL relocation"), so those keep their GOT entries (.got goes
 # with .rodata, svsm/svsm.ld). The core's own code has no GOT references.
 VTPM_LDFLAGS := -Wl,--no-relax
+
+# ---- vtpmd: the vTPM as a ring-3 process of the core (svsm/vtpm/vtpmd.c, channel chan.h) ----
+#   $(B)/svsm/vtpmd.elf              production: entropy from getrandom (the core's hardware source)
+#   $(B)/svsm/test/vtpmd-seed.elf    test build: the fixed seed and the test command codes (chan.h)
+# A static non-PIE ET_EXEC (default linker script, entry _start in crt0.S) from the glue, the C
+# library with sys_user.c as its platform (Linux system calls, the subset svsm/user/usys.h serves),
+# and the archives. Compiled with the guest flags but the small code model (user addresses), in
+# objects of their own (uobj/, uobj-seed/), apart from the kernel's. Each function and object in a
+# section of its own, and unused ones dropped at link time: service.c's vtpm_service_attach (the
+# protocol core's hook, which the process does not have) goes, and nothing pulls the protocol in.
+VTPMD_SRC := $(VTPM_LIBC_SRC) $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c ecdsa.c \
+               chan.c sys_user.c vtpmd.c crt0.S) \
+             svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c svsm/mm/heap.c
+VTPMD_SEED_SRC := $(VTPMD_SRC) svsm/vtpm/test_seed.c
+VTPMD_OBJS := $(patsubst %,$(B)/svsm/uobj/%.o,$(VTPMD_SRC))
+VTPMD_SEED_OBJS := $(patsubst %,$(B)/svsm/uobj-seed/%.o,$(VTPMD_SEED_SRC))
+VTPMD_CFLAGS = $(GUEST_CFLAGS) -mcmodel=small -ffunction-sections -fdata-sections \
+               -DLIBC_RELEASE='"$(VERSION)"' -DSVSM_VERSION='"$(VERSION)"'
+VTPMD_LINK = $(CC) $(GUEST_LDFLAGS) -no-pie -Wl,--gc-sections -Wl,-e,_start -Wl,-z,max-page-size=4096 -o $@
+# The process starts at _start with nothing run: no constructors, no TLS may be in the link.
+VTPMD_CHECK = @if $(READELF) -SW $@ | grep -Eq ' \.(tdata|tbss|init_array|ctors|preinit_array) '; then \
+	echo "$@: TLS or constructors in the link (vtpmd runs none)" >&2; rm -f $@; exit 1; fi
+READELF ?= readelf
+
+$(B)/svsm/uobj/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(VTPMD_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/svsm/uobj-seed/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(VTPMD_CFLAGS) -DVTPM_TEST_SEED -MMD -MP -c $< -o $@
+
+$(B)/svsm/vtpmd.elf: $(VTPMD_OBJS) $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(VTPM_LINK_NOTE)
+	$(Q)$(VTPMD_LINK) $(VTPMD_OBJS) $(VTPM_ARCHIVES)
+	$(VTPMD_CHECK)
+$(B)/svsm/test/vtpmd-seed.elf: $(VTPMD_SEED_OBJS) $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(VTPMD_LINK) $(VTPMD_SEED_OBJS) $(VTPM_ARCHIVES)
+	$(VTPMD_CHECK)
