@@ -59,6 +59,16 @@ static long serve(const void *reply, uint64_t reply_len, void *request, uint64_t
 	return vtpmd_syscall(VTPM_CHAN_SYSCALL, (long)reply, (long)reply_len, (long)request, (long)cap, 0, 0);
 }
 
+/* The entropy modes this build has: the fixed test seed only in the test build. */
+static bool mode_known(uint32_t mode)
+{
+#ifdef VTPM_TEST_SEED
+	return mode == VTPM_RAND_HARDWARE || mode == VTPM_RAND_TEST_SEED;
+#else
+	return mode == VTPM_RAND_HARDWARE;
+#endif
+}
+
 /* Fills rep's header: returns the reply's total length. */
 static uint64_t reply(uint32_t op, uint32_t status, uint32_t len, uint64_t tsc)
 {
@@ -90,8 +100,8 @@ static void copy_str(char *dst, size_t cap, const char *src)
 static uint64_t op_start(uint32_t arg, const uint8_t *p, uint32_t len)
 {
 	char err[VTPM_CHAN_ERRMSG_MAX];
-	if (arg != VTPM_RAND_HARDWARE && arg != VTPM_RAND_TEST_SEED)
-		return fail(VTPM_CHAN_START, "unknown entropy mode");
+	if (!mode_known(arg))
+		return fail(VTPM_CHAN_START, "entropy mode unknown or not in this build");
 	if (vtpm_service_start(&svc, direct, (enum vtpm_rand_mode)arg, p, len, err, sizeof(err)))
 		return fail(VTPM_CHAN_START, err);
 	const struct vtpm_identity *id = &svc.id;
@@ -122,8 +132,8 @@ static uint64_t op_restore(uint32_t arg, const uint8_t *p, uint32_t len)
 {
 	char err[VTPM_CHAN_ERRMSG_MAX];
 	struct vtpm_chan_identity ci;
-	if (arg != VTPM_RAND_HARDWARE && arg != VTPM_RAND_TEST_SEED)
-		return fail(VTPM_CHAN_RESTORE, "unknown entropy mode");
+	if (!mode_known(arg))
+		return fail(VTPM_CHAN_RESTORE, "entropy mode unknown or not in this build");
 	/* The same checks the core makes of a START reply: this is one coming back. */
 	if (vtpm_chan_check_identity(p, len, err, sizeof(err)))
 		return fail(VTPM_CHAN_RESTORE, err);
