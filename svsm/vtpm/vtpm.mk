@@ -75,10 +75,14 @@ VTPMD_OBJS := $(patsubst %,$(B)/svsm/uobj/%.o,$(VTPMD_SRC))
 VTPMD_SEED_OBJS := $(patsubst %,$(B)/svsm/uobj-seed/%.o,$(VTPMD_SEED_SRC))
 VTPMD_CFLAGS = $(GUEST_CFLAGS) -mcmodel=small -ffunction-sections -fdata-sections \
                -DLIBC_RELEASE='"$(VERSION)"' -DSVSM_VERSION='"$(VERSION)"'
-VTPMD_LINK = $(CC) $(GUEST_LDFLAGS) -no-pie -Wl,--gc-sections -Wl,-e,_start -Wl,-z,max-page-size=4096 -o $@
-# The process starts at _start with nothing run: no constructors, no TLS may be in the link.
+VTPMD_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,--gc-sections -Wl,-e,_start -Wl,-z,max-page-size=4096 -o $@
+# -static without -static-pie links a fixed-address ET_EXEC with both compilers (clang warns about
+# -no-pie next to -static, so it is checked instead of asked for). The process starts at _start
+# with nothing run: no constructors, no TLS may be in the link.
 VTPMD_CHECK = @if $(READELF) -SW $@ | grep -Eq ' \.(tdata|tbss|init_array|ctors|preinit_array) '; then \
-	echo "$@: TLS or constructors in the link (vtpmd runs none)" >&2; rm -f $@; exit 1; fi
+	echo "$@: TLS or constructors in the link (vtpmd runs none)" >&2; rm -f $@; exit 1; fi; \
+	if ! $(READELF) -hW $@ | grep -Eq 'Type: +EXEC'; then \
+	echo "$@: not a static ET_EXEC" >&2; rm -f $@; exit 1; fi
 READELF ?= readelf
 
 $(B)/svsm/uobj/%.o: %

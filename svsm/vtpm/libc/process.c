@@ -12,7 +12,8 @@
  *  uname       sysname "SVSM", machine "x86_64", release/version the SVSM's.
  *  sysconf     page size 4096; anything else -1/EINVAL.
  *  syscall     SYS_getrandom (318), which OpenSSL's seed source calls: bytes
- *              from the hardware (arch/hwrng.h); when that fails, -1/EIO and
+ *              from the platform's libc_sys_entropy (the hardware in the core,
+ *              getrandom(2) in vtpmd); when that fails, -1/EIO and
  *              OpenSSL's seeding fails cleanly. Any other number: -1/ENOSYS.
  *  rand/srand  rand() returns hardware randomness and ignores srand()'s seed:
  *              its one caller is libtpms's fallback when RAND_bytes fails, which
