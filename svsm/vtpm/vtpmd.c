@@ -102,6 +102,7 @@ static uint64_t op_start(uint32_t arg, const uint8_t *p, uint32_t len)
 	char err[VTPM_CHAN_ERRMSG_MAX];
 	if (!mode_known(arg))
 		return fail(VTPM_CHAN_START, "entropy mode unknown or not in this build");
+	started = false; /* a failed start leaves no TPM to run commands on */
 	if (vtpm_service_start(&svc, direct, (enum vtpm_rand_mode)arg, p, len, err, sizeof(err)))
 		return fail(VTPM_CHAN_START, err);
 	const struct vtpm_identity *id = &svc.id;
@@ -151,6 +152,7 @@ static uint64_t op_restore(uint32_t arg, const uint8_t *p, uint32_t len)
 	id.nv_count = ci.nv_count;
 	id.nv_state = (uint8_t *)(uintptr_t)(p + sizeof(ci)); /* copied by the service */
 	id.nv_state_len = ci.state_len;
+	started = false;
 	if (vtpm_service_restore(&svc, direct, (enum vtpm_rand_mode)arg, &id, err, sizeof(err)))
 		return fail(VTPM_CHAN_RESTORE, err);
 	started = true;

@@ -395,6 +395,10 @@ static void test_production(const char *path, const uint8_t *blob, size_t blen)
 	cmd_with_code(cmd, VTPM_TEST_CC_HANG);
 	n = chan_exec(&p, cmd, 10, out, sizeof(out));
 	ok(n >= 10 && tpm2_be32(out + 6) == 0x143, "production: the test hang code reaches the TPM (TPM_RC_COMMAND_CODE)");
+	ok(transact(&p, VTPM_CHAN_START, VTPM_RAND_HARDWARE, blob, blen / 2, 60000) > 0,
+	   "START with a truncated blob: error reply");
+	ok(transact(&p, VTPM_CHAN_EXECUTE, 0, "\x80\x01\0\0\0\x0c\0\0\x01\x44\0\0", 12, 10000) > 0,
+	   "EXECUTE after a failed START: error reply (no TPM)");
 out:
 	proc_kill(&p);
 }
