@@ -126,6 +126,11 @@ static uint64_t op_start(uint32_t arg, const uint8_t *p, uint32_t len)
 	memcpy(rep + HDR, &ci, sizeof(ci));
 	memcpy(rep + HDR + sizeof(ci), id->nv_state, id->nv_state_len);
 	started = true;
+	/* For sizing the process's page budget (heap: sys_user.c). */
+	char m[120];
+	LIBC(snprintf)(m, sizeof(m), "manufactured: permanent state %u bytes, heap peak %lu KiB",
+		       (unsigned)id->nv_state_len, (unsigned long)(libc_heap_peak() >> 10));
+	vtpm_plat_log(false, m);
 	return reply(VTPM_CHAN_START, 0, (uint32_t)(sizeof(ci) + id->nv_state_len), 0);
 }
 
