@@ -4,6 +4,9 @@
 #
 #   $(B)/svsm/svsm.elf                    links $(VTPM_ARCHIVES) (the build prints their versions)
 #   $(B)/svsm/test/svsm-vtpm-seed.elf     test build: the fixed entropy stream (svsm/vtpm/test_seed.h)
+#   $(B)/svsm/vtpmd.elf                   the vTPM as a ring-3 process (vtpmd.c; channel chan.h)
+#   $(B)/svsm/test/vtpmd-seed.elf         its test build: fixed seed, fault/hang command codes
+#   $(B)/san/tests/test_vtpmd_host        both run on the host under ptrace (vtpm-host.mk)
 #   $(B)/san/tests/test_svsm_vtpm         host unit tests: protocol error paths, glue, C library
 #   $(B)/tests/vtpm-mssim                 MSSIM TCP server over the same protocol code (tpm2-tools test)
 #   $(B)/tests/vtpm-golden                the EK Debian's libtpms0 (pkg-config libtpms) derives
