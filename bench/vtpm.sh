@@ -6,9 +6,11 @@
 #   2. guest: the time from SVSM entry to "vTPM ready" under QEMU/TCG (the core's own TSC clock),
 #      for the production core (RDSEED) and the fixed-seed test core, L-1, 1 vCPU, BENCH_VTPM_BOOTS
 #      boots each (default 3), and the wall time of the whole boot;
-#   3. the bytes of .text (+ read-only data), .data and .bss the vTPM adds to svsm.elf: input
-#      sections from libtpms.a, libcrypto.a, svsm/vtpm/ (C library and glue), the protocol's
-#      vtpm.c and the CPU set-up it needs (arch/hwrng.c, arch/userabi.c), from the link map.
+#      and the cost of one TPM command across the ring-3 channel (the core's own line);
+#   3. the bytes the vTPM adds to svsm.elf, from the link map: the core's half (svsm/vtpm/ shared
+#      code, vtpm_proxy.c, the protocol's vtpm.c, arch/hwrng.c) and vtpmd's embedded image
+#      (vtpm_image.S, read-only data); then vtpmd.elf's own segments (libtpms.a, libcrypto.a,
+#      the C library and the glue).
 # A benchmark, not a test: not part of `make check`. Environment: B (build dir), BENCH_VTPM_RUNS.
 set -u
 B=${B:-build}
@@ -31,6 +33,8 @@ for elf in svsm/svsm.elf svsm/test/svsm-vtpm-seed.elf; do
 		wall=$(sed -n 's/.*pass after \([0-9.]*\) s.*/\1/p' "$T/run.out")
 		sed -n 's/.*vtpm: timing: \(.*\)/\1/p' "$T/b.log" | tr -d '\r' |
 			sed "s|^|bench-vtpm: TCG boot $i, $(basename "$elf"): |;s|\$|; whole boot ${wall:-?} s wall|"
+		sed -n 's/.*vtpm: cost per TPM command \(.*\)/\1/p' "$T/b.log" | tr -d '\r' |
+			sed "s|^|bench-vtpm: TCG boot $i, $(basename "$elf"): cost per TPM command |"
 	done
 done
 
@@ -47,12 +51,12 @@ if [ -f "$MAP" ]; then
 		return v
 	}
 	function add(sec, size, file) {
-		if (file !~ /libtpms\.a|libcrypto\.a|\/svsm\/vtpm\/|arch\/hwrng|arch\/userabi|protocol\/vtpm\.c/) return
+		if (file !~ /\/svsm\/vtpm\/|vtpm_proxy|vtpm_image|arch\/hwrng|protocol\/vtpm\.c/) return
 		k = sec ~ /^\.text/ ? "text" : sec ~ /^\.(rodata|data\.rel\.ro|got)/ ? "rodata" : \
 		    sec ~ /^\.data/ ? "data" : sec ~ /^(\.bss|COMMON)/ ? "bss" : ""
 		if (k == "") return
 		n[k] += hex(size)
-		if (file ~ /libtpms\.a/) w = "libtpms.a"; else if (file ~ /libcrypto\.a/) w = "libcrypto.a"; else w = "ours"
+		w = file ~ /vtpm_image/ ? "vtpmd-image" : "core-half"
 		by[w, k] += hex(size)
 	}
 	/^ [.A-Z][^ ]*$/ { pending = $1; next }
@@ -62,12 +66,12 @@ if [ -f "$MAP" ]; then
 	END {
 		printf "bench-vtpm: svsm.elf bytes the vTPM adds: .text %d, .rodata/.got %d, .data %d, .bss %d\n", \
 			n["text"], n["rodata"], n["data"], n["bss"]
-		split("libtpms.a libcrypto.a ours", ws, " ")
-		for (i = 1; i <= 3; i++)
+		split("core-half vtpmd-image", ws, " ")
+		for (i = 1; i <= 2; i++)
 			printf "bench-vtpm:   %-12s .text %8d  .rodata %8d  .data %7d  .bss %7d\n", ws[i], \
 				by[ws[i], "text"], by[ws[i], "rodata"], by[ws[i], "data"], by[ws[i], "bss"]
 	}' "$MAP"
-	size "$B/svsm/svsm.elf" | sed 's/^/bench-vtpm: size: /'
+	size "$B/svsm/svsm.elf" "$B/svsm/vtpmd.elf" | sed 's/^/bench-vtpm: size: /'
 else
 	echo "bench-vtpm: $MAP missing (relink svsm.elf)"
 	rc=1

@@ -21,7 +21,7 @@
 #include "snp/pvalidate.h"
 #include "snp/run_vmpl.h"
 #include "snp/secrets_page.h"
-#include "vtpm/vtpm_svsm.h"
+#include "vtpm_proxy.h"
 
 #define SVSM_PROTOCOL_MAX_VERSION 1u
 

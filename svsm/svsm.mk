@@ -32,7 +32,7 @@ SVSM_COMMON_SRC += $(REQLOOP_SRC) svsm/protocol/proto_snp.c svsm/guest_launch.c
 # The packed filesystem's reader and the ring-3 ELF loader (issue 13): portable, hosted below too.
 USER_SRC := svsm/fs/igfs.c svsm/user/elf_load.c svsm/user/usys.c
 SVSM_COMMON_SRC += $(USER_SRC) svsm/fs/rootfs.c svsm/user/process.c svsm/arch/user_entry.S
-# The vTPM (issue 11): Debian's libtpms.a and libcrypto.a, our C library, the glue.
+# The vTPM (issue 11): the core's side here; the archives link into its ring-3 process, vtpmd.
 include svsm/vtpm/vtpm.mk
 SVSM_COMMON_OBJS := $(patsubst %,$(SVSM_OBJ)/%.o,$(SVSM_COMMON_SRC))
 SVSM_CFLAGS := $(GUEST_CFLAGS) -mcmodel=kernel -DSVSM_VERSION='"$(VERSION)"'
@@ -60,20 +60,19 @@ $(SVSM_OBJ)/main-hang.o: svsm/main.c
 	$(quiet) CC $@
 	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_HANG -MMD -MP -c $< -o $@
 
-SVSM_LINK = $(CC) $(GUEST_LDFLAGS) $(VTPM_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
+SVSM_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,-T,svsm/svsm.ld -Wl,-z,max-page-size=4096 -o $@
 
-$(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+$(B)/svsm/svsm.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	$(quiet) LD $@
-	$(VTPM_LINK_NOTE)
-	$(Q)$(SVSM_LINK) -Wl,-Map=$(B)/svsm/svsm.map $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
-$(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) -Wl,-Map=$(B)/svsm/svsm.map $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-fault.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o $(VTPM_ARCHIVES)
-$(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-fault.o
+$(B)/svsm/test/svsm-hang.elf: $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(SVSM_COMMON_OBJS) $(SVSM_OBJ)/main-hang.o
 
 # Test builds of issue 15, each one object compiled differently (VARIANT_OBJ replaces BASE_OBJ):
 #   svsm-skipsipi.elf  the STARTUP IPIs of CPU index 1 are never sent: it must be reported
@@ -104,22 +103,22 @@ $(SVSM_OBJ)/variant/usertest/%.o: %
 	$(quiet) CC $@
 	$(Q)$(CC) $(SVSM_CFLAGS) -DSVSM_TEST_USER_DIR='"/test"' -MMD -MP -c $< -o $@
 USERTEST_OBJS := $(call svsm_variant_objs,svsm/user/process.c.o,$(SVSM_OBJ)/variant/usertest/svsm/user/process.c.o)
-$(B)/svsm/test/svsm-usertest.elf: $(USERTEST_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+$(B)/svsm/test/svsm-usertest.elf: $(USERTEST_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(USERTEST_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
-$(B)/svsm/test/svsm-skipsipi.elf: $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(USERTEST_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-skipsipi.elf: $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
-$(B)/svsm/test/svsm-nolock.elf: $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(SKIPSIPI_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-nolock.elf: $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
-$(B)/svsm/test/svsm-stress-long.elf: $(LONG_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(NOLOCK_OBJS) $(SVSM_OBJ)/main.o
+$(B)/svsm/test/svsm-stress-long.elf: $(LONG_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(LONG_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(LONG_OBJS) $(SVSM_OBJ)/main.o
 
 # ---- host unit tests of the portable parts (same sources, hosted, sanitized) ----
 SVSM_HOST_SRC := svsm/snp/pvalidate.c svsm/snp/ghcb_msr.c svsm/snp/ghcb.c svsm/snp/psc.c \

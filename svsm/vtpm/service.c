@@ -2,7 +2,9 @@
 /* service.c — see service.h. */
 #include "service.h"
 
+void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
+void *malloc(size_t n);
 void free(void *p);
 
 struct start_args {
@@ -16,6 +18,16 @@ struct start_args {
 };
 
 static bool tpm_initialized;
+
+static void set_err(char *err, size_t errlen, const char *m)
+{
+	if (!errlen)
+		return;
+	size_t i = 0;
+	for (; i + 1 < errlen && m[i]; i++)
+		err[i] = m[i];
+	err[i] = 0;
+}
 
 void vtpm_service_free_state(struct vtpm_identity *id)
 {
@@ -37,18 +49,21 @@ void vtpm_service_stop(struct vtpm_service *s)
 	spin_unlock(&s->lock);
 }
 
+/* tpm init once per process, then the entropy source: 0 or -1 (the caller's generic message). */
+static int tpm_prepare(enum vtpm_rand_mode mode)
+{
+	if (!tpm_initialized) {
+		if (vtpm_tpm_init())
+			return -1;
+		tpm_initialized = true;
+	}
+	return vtpm_tpm_set_rand(mode);
+}
+
 static void do_start(void *a)
 {
 	struct start_args *s = a;
-	if (!tpm_initialized) {
-		if (vtpm_tpm_init()) {
-			s->rc = -1;
-			s->err[0] = 0;
-			return;
-		}
-		tpm_initialized = true;
-	}
-	if (vtpm_tpm_set_rand(s->mode)) {
+	if (tpm_prepare(s->mode)) {
 		s->rc = -1;
 		s->err[0] = 0;
 		return;
@@ -77,13 +92,70 @@ int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_m
 	spin_lock(&s->lock, s->relax, NULL);
 	run(do_start, &a);
 	spin_unlock(&s->lock);
-	if (a.rc && errlen && !err[0]) {
-		static const char m[] = "OpenSSL or libtpms initialisation failed";
-		size_t i = 0;
-		for (; i + 1 < errlen && m[i]; i++)
-			err[i] = m[i];
-		err[i] = 0;
+	if (a.rc && errlen && !err[0])
+		set_err(err, errlen, "OpenSSL or libtpms initialisation failed");
+	s->ready = !a.rc;
+	return a.rc;
+}
+
+struct restore_args {
+	enum vtpm_rand_mode mode;
+	const struct vtpm_identity *from;
+	struct vtpm_identity *id;
+	const char *why;
+	int rc;
+};
+
+static void do_restore(void *a)
+{
+	struct restore_args *r = a;
+	r->rc = -1;
+	if (tpm_prepare(r->mode)) {
+		r->why = "OpenSSL or libtpms initialisation failed";
+		return;
 	}
+	vtpm_tpm_power_off();
+	vtpm_tpm_nv_clear();
+	vtpm_service_free_state(r->id);
+	uint8_t *state = malloc(r->from->nv_state_len ? r->from->nv_state_len : 1);
+	if (!state) {
+		r->why = "no memory for the permanent state";
+		return;
+	}
+	memcpy(state, r->from->nv_state, r->from->nv_state_len);
+	*r->id = *r->from;
+	r->id->nv_state = state; /* kept for vtpm_service_reset */
+	if (vtpm_tpm_nv_restore(state, r->id->nv_state_len)) {
+		r->why = "the permanent state was refused";
+		return;
+	}
+	vtpm_tpm_set_identity(r->id->manufacturer, r->id->vendor);
+	if (vtpm_tpm_power_on()) {
+		r->why = "_TPM_Init on the restored state failed";
+		return;
+	}
+	r->rc = 0;
+}
+
+int vtpm_service_restore(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode,
+			 const struct vtpm_identity *id, char *err, size_t errlen)
+{
+	spin_init(&s->lock);
+	s->run = run;
+	s->ready = false;
+	s->commands = 0;
+	s->proto.execute = vtpm_service_execute;
+	s->proto.ctx = s;
+	struct restore_args a = { mode, id, &s->id, NULL, -1 };
+	if (!id->nv_state || !id->nv_state_len) {
+		set_err(err, errlen, "no permanent state to restore");
+		return -1;
+	}
+	spin_lock(&s->lock, s->relax, NULL);
+	run(do_restore, &a);
+	spin_unlock(&s->lock);
+	if (a.rc)
+		set_err(err, errlen, a.why ? a.why : "restore failed");
 	s->ready = !a.rc;
 	return a.rc;
 }

@@ -39,6 +39,13 @@ struct vtpm_service {
  * for the guest's TPM2_Startup. 0, or -1 with a reason in err. */
 int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode, const void *blob,
 		       size_t len, char *err, size_t errlen);
+/* A restarted vTPM process (vtpmd): the TPM back to a state vtpm_service_start manufactured
+ * earlier, in another process. id is that start's identity; its nv_state (id->nv_state_len
+ * bytes) is copied. tpm init (once per process), the entropy source, the NV store from the
+ * state, the identity, power on: the same seeds and EK as after that start, waiting for
+ * TPM2_Startup. s is zero before its first start or restore. 0, or -1 with a reason in err. */
+int vtpm_service_restore(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode,
+			 const struct vtpm_identity *id, char *err, size_t errlen);
 /* Back to the state right after manufacture, powered on (after the boot self-test; the
  * MSSIM server's power cycle keeps NV instead: vtpm_service_power). 0 or -1. */
 int vtpm_service_reset(struct vtpm_service *s);

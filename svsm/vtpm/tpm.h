@@ -39,7 +39,7 @@
 
 enum vtpm_rand_mode { VTPM_RAND_HARDWARE, VTPM_RAND_TEST_SEED };
 
-/* Provided by the platform (svsm/vtpm/sys_svsm.c, tests/vtpm/host_plat.c). */
+/* Provided by the platform (svsm/vtpm/sys_user.c, tests/vtpm/host_plat.c). */
 int vtpm_plat_entropy(void *buf, uint32_t n); /* 0 or -1 */
 void vtpm_plat_log(bool error, const char *msg);
 

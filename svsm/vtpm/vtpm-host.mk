@@ -72,3 +72,14 @@ bench-vtpm: $(B)/tests/vtpm-bench $(B)/svsm/svsm.elf $(B)/svsm/test/svsm-vtpm-se
             $(B)/loaders/stage2.bin
 	@B="$(B)" sh bench/vtpm.sh
 bench: bench-vtpm
+
+# The real vtpmd binaries on this host, under ptrace, with the test in the core's place on the
+# channel (tests/vtpm/vtpmd_host.c). The binaries are prerequisites only: the test finds them in $B.
+VTPMD_HOST_TEST_OBJS = $(SAN_OBJ)/tests/vtpm/vtpmd_host.o \
+                       $(call san_objs,svsm/vtpm/chan.c svsm/vtpm/cmds.c svsm/vtpm/ek.c svsm/vtpm/tpm2.c svsm/lib/fmt.c)
+$(B)/san/tests/test_vtpmd_host: $(VTPMD_HOST_TEST_OBJS) $(VTPM_BUILDER_OBJS) $(B)/svsm/vtpmd.elf \
+		$(B)/svsm/test/vtpmd-seed.elf
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(filter %.o %.a,$^) $(HOST_LIBS)
+CHECK_DEPS += $(B)/san/tests/test_vtpmd_host

@@ -1,9 +1,13 @@
-# svsm/vtpm/vtpm.mk — the vTPM: Debian's libtpms.a and libcrypto.a linked unchanged into the SVSM
-# core, the small C library they need (svsm/vtpm/libc/), the glue, and its host builds and tests.
+# svsm/vtpm/vtpm.mk — the vTPM: a ring-3 process of the SVSM core (vtpmd) linking Debian's libtpms.a
+# and libcrypto.a unchanged, the small C library they need (svsm/vtpm/libc/), the glue, the core's
+# side of the channel, and the host builds and tests.
 # Included by svsm/svsm.mk (before SVSM_COMMON_OBJS is computed: rules here list SVSM_COMMON_SRC objects).
 #
-#   $(B)/svsm/svsm.elf                    links $(VTPM_ARCHIVES) (the build prints their versions)
-#   $(B)/svsm/test/svsm-vtpm-seed.elf     test build: the fixed entropy stream (svsm/vtpm/test_seed.h)
+#   $(B)/svsm/svsm.elf                    embeds vtpmd.elf (svsm/vtpm_image.S); links no archive
+#   $(B)/svsm/test/svsm-vtpm-seed.elf     test build: embeds vtpmd-seed.elf; fault/hang/restart tests
+#   $(B)/svsm/vtpmd.elf                   the vTPM process (vtpmd.c; channel chan.h); links $(VTPM_ARCHIVES)
+#   $(B)/svsm/test/vtpmd-seed.elf         its test build: fixed seed, fault/hang command codes
+#   $(B)/san/tests/test_vtpmd_host        both run on the host under ptrace (vtpm-host.mk)
 #   $(B)/san/tests/test_svsm_vtpm         host unit tests: protocol error paths, glue, C library
 #   $(B)/tests/vtpm-mssim                 MSSIM TCP server over the same protocol code (tpm2-tools test)
 #   $(B)/tests/vtpm-golden                the EK Debian's libtpms0 (pkg-config libtpms) derives
@@ -30,30 +34,88 @@ endif
 
 VTPM_LIBC_SRC := $(addprefix svsm/vtpm/libc/,string.c malloc.c format.c stdio.c fortify.c process.c time.c \
                    pthread.c stubs.c setjmp.S)
-# Portable glue: also compiled for the host tests.
+# Portable glue: the process's, also compiled for the host tests.
 VTPM_GLUE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c selftest.c crypto.c)
-VTPM_SVSM_SRC := svsm/vtpm/chan.c svsm/vtpm/sys_svsm.c svsm/vtpm/vtpm_svsm.c svsm/vtpm/stack.S svsm/arch/hwrng.c svsm/arch/userabi.c
-SVSM_COMMON_SRC += $(VTPM_LIBC_SRC) $(VTPM_GLUE_SRC) $(VTPM_SVSM_SRC)
 
-$(SVSM_OBJ)/svsm/vtpm/libc/process.c.o: SVSM_CFLAGS += -DLIBC_RELEASE='"$(VERSION)"'
-$(SVSM_OBJ)/svsm/vtpm/vtpm_svsm.c.o: SVSM_CFLAGS += -DVTPM_ARCHIVES='"$(VTPM_ARCHIVES_DESC)"'
+# The core's side links no archive code: TPM 2.0 marshalling (tpm2.c, cmds.c), the EK template
+# (ek.c), the boot self-test driven through the channel (selftest.c, chan.c), the proxy that
+# starts, feeds and restarts vtpmd (vtpm_proxy.c), and vtpmd's image (vtpm_image.S).
+VTPM_CORE_SRC := $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c selftest.c chan.c) svsm/arch/hwrng.c
+SVSM_COMMON_SRC += $(VTPM_CORE_SRC) svsm/vtpm_proxy.c svsm/vtpm_image.S
+$(SVSM_OBJ)/svsm/vtpm_image.S.o: SVSM_CFLAGS += -DVTPMD_ELF='"$(B)/svsm/vtpmd.img"'
+$(SVSM_OBJ)/svsm/vtpm_image.S.o: $(B)/svsm/vtpmd.img
+# The embedded copy has no symbol table (a megabyte nobody in the guest reads); vtpmd.elf keeps it.
+$(B)/svsm/vtpmd.img: $(B)/svsm/vtpmd.elf
+	$(quiet) STRIP $@
+	$(Q)$(OBJCOPY) --strip-all $< $@
+$(B)/svsm/test/vtpmd-seed.img: $(B)/svsm/test/vtpmd-seed.elf
+	$(quiet) STRIP $@
+	$(Q)$(OBJCOPY) --strip-all $< $@
 
-# The fixed-seed test build: its own tpm.c, vtpm_svsm.c and the stream.
-VTPM_SEED_OBJS := $(SVSM_OBJ)/seed/tpm.o $(SVSM_OBJ)/seed/vtpm_svsm.o $(SVSM_OBJ)/seed/test_seed.o
-$(SVSM_OBJ)/seed/%.o: svsm/vtpm/%.c
+# The fixed-seed test build: the proxy with its test paths (a fault, a hang, the restart budget)
+# and vtpmd-seed.elf (the fixed entropy stream, svsm/vtpm/test_seed.h; the test command codes).
+VTPM_SEED_OBJS := $(SVSM_OBJ)/seed/vtpm_proxy.o $(SVSM_OBJ)/seed/vtpm_image.o
+$(SVSM_OBJ)/seed/vtpm_proxy.o: svsm/vtpm_proxy.c
 	@mkdir -p $(@D)
 	$(quiet) CC $@
-	$(Q)$(CC) $(SVSM_CFLAGS) -DVTPM_TEST_SEED -DVTPM_ARCHIVES='"$(VTPM_ARCHIVES_DESC)"' -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DVTPM_TEST_SEED -MMD -MP -c $< -o $@
+$(SVSM_OBJ)/seed/vtpm_image.o: svsm/vtpm_image.S $(B)/svsm/test/vtpmd-seed.img
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(SVSM_CFLAGS) -DVTPMD_ELF='"$(B)/svsm/test/vtpmd-seed.img"' -MMD -MP -c $< -o $@
 # Computed from SVSM_COMMON_SRC, complete by now: SVSM_COMMON_OBJS does not exist yet when make
 # reads this rule's prerequisites, and an empty list there let the link outrun its objects.
-VTPM_SEED_BASE := $(patsubst %,$(SVSM_OBJ)/%.o,$(filter-out svsm/vtpm/tpm.c svsm/vtpm/vtpm_svsm.c,$(SVSM_COMMON_SRC)))
-$(B)/svsm/test/svsm-vtpm-seed.elf: $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld $(VTPM_ARCHIVES)
+VTPM_SEED_BASE := $(patsubst %,$(SVSM_OBJ)/%.o,$(filter-out svsm/vtpm_proxy.c svsm/vtpm_image.S,$(SVSM_COMMON_SRC)))
+$(B)/svsm/test/svsm-vtpm-seed.elf: $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o svsm/svsm.ld
 	@mkdir -p $(@D)
 	$(quiet) LD $@
-	$(Q)$(SVSM_LINK) $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o $(VTPM_ARCHIVES)
+	$(Q)$(SVSM_LINK) $(VTPM_SEED_BASE) $(VTPM_SEED_OBJS) $(SVSM_OBJ)/main.o
 CHECK_DEPS += $(B)/svsm/test/svsm-vtpm-seed.elf
 
-# The archives are PIC: ld cannot turn every GOT load of theirs into an immediate in the top
-# 2 GiB ("failed to convert GOTPCREL relocation"), so those keep their GOT entries (.got goes
-# with .rodata, svsm/svsm.ld). The core's own code has no GOT references.
-VTPM_LDFLAGS := -Wl,--no-relax
+# ---- vtpmd: the vTPM as a ring-3 process of the core (svsm/vtpm/vtpmd.c, channel chan.h) ----
+#   $(B)/svsm/vtpmd.elf              production: entropy from getrandom (the core's hardware source)
+#   $(B)/svsm/test/vtpmd-seed.elf    test build: the fixed seed and the test command codes (chan.h)
+# A static non-PIE ET_EXEC (default linker script, entry _start in crt0.S) from the glue, the C
+# library with sys_user.c as its platform (Linux system calls, the subset svsm/user/usys.h serves),
+# and the archives. Compiled with the guest flags but the small code model (user addresses), in
+# objects of their own (uobj/, uobj-seed/), apart from the kernel's. Each function and object in a
+# section of its own, and unused ones dropped at link time: service.c's vtpm_service_attach (the
+# protocol core's hook, which the process does not have) goes, and nothing pulls the protocol in.
+VTPMD_SRC := $(VTPM_LIBC_SRC) $(addprefix svsm/vtpm/,tpm2.c ek.c cmds.c tpm.c manufacture.c service.c crypto.c \
+               chan.c sys_user.c vtpmd.c crt0.S) \
+             svsm/vtpm_cfg.c svsm/lib/string.c svsm/lib/fmt.c svsm/mm/heap.c
+VTPMD_SEED_SRC := $(VTPMD_SRC) svsm/vtpm/test_seed.c
+VTPMD_OBJS := $(patsubst %,$(B)/svsm/uobj/%.o,$(VTPMD_SRC))
+VTPMD_SEED_OBJS := $(patsubst %,$(B)/svsm/uobj-seed/%.o,$(VTPMD_SEED_SRC))
+VTPMD_CFLAGS = $(GUEST_CFLAGS) -mcmodel=small -ffunction-sections -fdata-sections \
+               -DLIBC_RELEASE='"$(VERSION)"' -DSVSM_VERSION='"$(VERSION)"'
+VTPMD_LINK = $(CC) $(GUEST_LDFLAGS) -Wl,--gc-sections -Wl,-e,_start -Wl,-z,max-page-size=4096 -o $@
+# -static without -static-pie links a fixed-address ET_EXEC with both compilers (clang warns about
+# -no-pie next to -static, so it is checked instead of asked for). The process starts at _start
+# with nothing run: no constructors, no TLS may be in the link.
+VTPMD_CHECK = @if $(READELF) -SW $@ | grep -Eq ' \.(tdata|tbss|init_array|ctors|preinit_array) '; then \
+	echo "$@: TLS or constructors in the link (vtpmd runs none)" >&2; rm -f $@; exit 1; fi; \
+	if ! $(READELF) -hW $@ | grep -Eq 'Type: +EXEC'; then \
+	echo "$@: not a static ET_EXEC" >&2; rm -f $@; exit 1; fi
+READELF ?= readelf
+
+$(B)/svsm/uobj/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(VTPMD_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/svsm/uobj-seed/%.o: %
+	@mkdir -p $(@D)
+	$(quiet) CC $@
+	$(Q)$(CC) $(VTPMD_CFLAGS) -DVTPM_TEST_SEED -MMD -MP -c $< -o $@
+
+$(B)/svsm/vtpmd.elf: $(VTPMD_OBJS) $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(VTPM_LINK_NOTE)
+	$(Q)$(VTPMD_LINK) $(VTPMD_OBJS) $(VTPM_ARCHIVES)
+	$(VTPMD_CHECK)
+$(B)/svsm/test/vtpmd-seed.elf: $(VTPMD_SEED_OBJS) $(VTPM_ARCHIVES)
+	@mkdir -p $(@D)
+	$(quiet) LD $@
+	$(Q)$(VTPMD_LINK) $(VTPMD_SEED_OBJS) $(VTPM_ARCHIVES)
+	$(VTPMD_CHECK)

@@ -199,8 +199,18 @@ if [ -x "$GOLDEN" ] && [ -f "$SEED_ELF" ] && "$GOLDEN" >"$T/golden" 2>"$T/golden
 			vtpm_ready seed-$alg "$alg" "$want" "seed $alg"
 			has seed-$alg "vtpm: self-test passed through the protocol entry"
 			expect "seed $alg: the boot self-test (Startup, GetRandom, EK, PCR extend/read, quote) passed" $?
-			has seed-$alg "vtpm: archive code ran on every CPU ($cpus)"
-			expect "seed $alg: archive code on all $cpus CPUs, each with its own FS base and canary" $?
+			has seed-$alg "vtpm: the vTPM process served a command on every CPU ($cpus), in ring 3"
+			expect "seed $alg: the vTPM process (ring 3) served a command on all $cpus CPUs" $?
+			has seed-$alg "vtpm: cost per TPM command (200 x GetRandom): [0-9]* ns round trip, [0-9]* ns inside the TPM"
+			expect "seed $alg: the cost per TPM command across the ring-3 channel is measured" $?
+			for t in "a fault in the vTPM process" "a hung vTPM process" "after 3 restarts the vTPM is unavailable"; do
+				grep "vtpm: test: $t" "$T/seed-$alg.log" | grep -q ': ok'
+				expect "seed $alg: $t: the guest gets TPM_RC_FAILURE, the SVSM goes on" $?
+			done
+			has seed-$alg "user: vtpmd killed: #PF page fault (vector 14) at RIP=0x4[0-9a-f]* CR2=0x0 "
+			expect "seed $alg: the fault is the process's, logged with its vector and address" $?
+			has seed-$alg "user: vtpmd killed: no reply within 5000 ms (watchdog)"
+			expect "seed $alg: the hang is ended by the watchdog" $?
 		else
 			notok "seed $alg: igvmbuild build failed: $(tail -n1 "$T/sb.out")"
 		fi

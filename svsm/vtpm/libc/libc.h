@@ -16,7 +16,7 @@
  *    (stdio.c), time from the TSC, gmtime_r (time.c), pthread_once running
  *    its routine exactly once, thread-specific keys, read/write locks
  *    (pthread.c), setjmp/longjmp (setjmp.S), entropy for getrandom
- *    (process.c, from arch/hwrng.h), the _FORTIFY_SOURCE checks and the stack
+ *    (process.c, from the platform's libc_sys_entropy), the _FORTIFY_SOURCE checks and the stack
  *    protector's failure path (fortify.c);
  *  - a clean failure, where the SVSM has no such thing: files, directories,
  *    sockets, name resolution, dynamic loading, signals, terminals, shared
@@ -24,8 +24,8 @@
  *    function returns on failure with a fitting errno (ENOENT, ENOSYS, ...),
  *    so the caller's own error path runs; none pretends to succeed.
  *
- * "Thread" here means CPU: the SVSM has no scheduler, and each CPU's TCB
- * (arch/userabi.h) holds its errno and key values.
+ * One thread: vtpmd is a single-threaded process, whose TCB at FS
+ * (sys_user.c) holds errno and the key values.
  *
  * Names: LIBC(x) is x in the SVSM. The host unit tests compile the pure parts
  * with -DLIBC_TEST, where LIBC(x) is libc_test_x, and compare them with glibc.
@@ -71,14 +71,17 @@
 #define LIBC_EOPNOTSUPP 95
 #define LIBC_EAFNOSUPPORT 97
 
-/* ---- what the platform provides (svsm/vtpm/sys_svsm.c) ---- */
+/* ---- what the platform provides: svsm/vtpm/sys_user.c in vtpmd (the vTPM as a ring-3
+ * process, Linux system calls) ---- */
 /* Console output of stdout/stderr, one call per complete line (no newline in buf). */
 void libc_sys_line(const char *buf, size_t n);
-/* The SVSM stops: a caller found its own state broken (abort, assert, canary, fortify). */
+/* The process ends (the core restarts it): a caller found its own state broken (abort, assert,
+ * canary, fortify). */
 __attribute__((noreturn)) void libc_sys_abort(const char *why);
-/* Nanoseconds since the SVSM started, monotonic. */
+/* Nanoseconds since the process started, monotonic. */
 uint64_t libc_sys_ns(void);
-/* n bytes from the hardware random source: 0 or -1. */
+/* n bytes from the hardware random source (in vtpmd: getrandom, which the core serves from it):
+ * 0 or -1. */
 int libc_sys_entropy(void *buf, size_t n);
 /* This CPU's errno cell. */
 int *libc_sys_errno(void);

@@ -4,7 +4,7 @@
  * syscall() (getrandom only), rand, atexit, errno.
  *
  *  getenv      a fixed environment the vTPM sets before the archives run
- *              (libc_set_environ): OPENSSL_ia32cap only (svsm/vtpm/sys_svsm.c);
+ *              (libc_set_environ): OPENSSL_ia32cap only (svsm/vtpm/sys_user.c);
  *              anything else is unset, as in an empty environment. secure_getenv
  *              is the same (the SVSM has no set-uid distinction).
  *  getpid      1: one process for the SVSM's lifetime (OpenSSL compares it to
@@ -12,7 +12,8 @@
  *  uname       sysname "SVSM", machine "x86_64", release/version the SVSM's.
  *  sysconf     page size 4096; anything else -1/EINVAL.
  *  syscall     SYS_getrandom (318), which OpenSSL's seed source calls: bytes
- *              from the hardware (arch/hwrng.h); when that fails, -1/EIO and
+ *              from the platform's libc_sys_entropy (the hardware in the core,
+ *              getrandom(2) in vtpmd); when that fails, -1/EIO and
  *              OpenSSL's seeding fails cleanly. Any other number: -1/ENOSYS.
  *  rand/srand  rand() returns hardware randomness and ignores srand()'s seed:
  *              its one caller is libtpms's fallback when RAND_bytes fails, which

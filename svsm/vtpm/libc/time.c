@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * time.c — clocks from the platform's monotonic nanosecond counter
- * (libc_sys_ns: the TSC, svsm/vtpm/sys_svsm.c), and gmtime_r.
+ * (libc_sys_ns: clock_gettime, svsm/vtpm/sys_user.c), and gmtime_r.
  *
  * The SVSM has no trustworthy wall clock (the host controls every time source
  * it could read), so every clock — CLOCK_REALTIME included, and time() and
