@@ -143,7 +143,7 @@ f=$(ls "$T/fs2/test" | grep -- "-fault-alloc\$")
 has tests "/test/$f> malloc failed after [0-9]* MiB" && has tests "user: /test/$f exited with status 0"
 expect "unbounded allocation: malloc fails (brk and mmap -ENOMEM), the program exits ($(grep "/test/$f> malloc" "$T/tests.log" | sed 's/.*> //'))" $?
 ! has tests "not given back"; expect "every process gives back every page" $?
-[ "$(grep -c 'user: starting' "$T/tests.log")" -eq $((2 + $(echo $KINDS | wc -w))) ]
+[ "$(grep -c 'user: starting /' "$T/tests.log")" -eq $((2 + $(echo $KINDS | wc -w))) ]
 expect "every program of /test ran" $?
 has tests "SVSM core ready"; expect "tests: SVSM core ready after all of them" $?
 
