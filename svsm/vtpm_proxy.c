@@ -443,13 +443,18 @@ static void cost(void)
 {
 	uint8_t rsp[64];
 	vt.rt_cycles = vt.tpm_cycles = vt.timed = 0;
+	uint64_t t0 = rdtsc();
 	for (unsigned i = 0; i < 200; i++)
 		(void)get_random(rsp, sizeof(rsp));
+	uint64_t call = cycles_to_ns((rdtsc() - t0) / 200);
 	if (!vt.timed)
 		return;
 	uint64_t rt = cycles_to_ns(vt.rt_cycles / vt.timed), in = cycles_to_ns(vt.tpm_cycles / vt.timed);
-	pr_info("vtpm: cost per TPM command (%lu x GetRandom): %lu ns round trip, %lu ns inside the TPM, %lu ns for the ring-3 channel",
-		(unsigned long)vt.timed, (unsigned long)rt, (unsigned long)in, (unsigned long)(rt - in));
+	/* "per call": what the protocol layer waits for, lock and copies included; the in-kernel
+	 * vTPM before this process (its call through the same lock) is measured the same way. */
+	pr_info("vtpm: cost per TPM command (%lu x GetRandom): %lu ns round trip, %lu ns inside the TPM, %lu ns for the ring-3 channel; %lu ns per call",
+		(unsigned long)vt.timed, (unsigned long)rt, (unsigned long)in, (unsigned long)(rt - in),
+		(unsigned long)call);
 }
 
 #ifdef VTPM_TEST_SEED

@@ -5,6 +5,12 @@
 # (two sizes), passing self-tests and "SVSM core ready", exit through
 # isa-debug-exit; a faulting build must be reported as a crash with its
 # register dump, a hanging build as a hang.
+# With a vTPM manifest: "vTPM ready" before "SVSM core ready"; with the fixed
+# test seed (svsm-vtpm-seed.elf, which embeds vtpmd-seed.elf) the EK equals the
+# one Debian's libtpms0 derives, the ring-3 vTPM process serves a command on
+# every CPU, the cost per command is logged, and a fault, a hang (ended by the
+# watchdog) and the restart budget each answer TPM_RC_FAILURE while the SVSM
+# goes on.
 #
 # Images come from `igvmbuild build --template templates/qemu-native.xml` when
 # that works, and from the test generator tests/tools/mknativeimage always
