@@ -77,8 +77,8 @@ static void do_start(void *a)
 	}
 }
 
-int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode, const void *blob,
-		       size_t len, char *err, size_t errlen)
+/* The service before its TPM exists: what start and restore both begin with. */
+static void service_init(struct vtpm_service *s, vtpm_runner run)
 {
 	spin_init(&s->lock);
 	s->run = run;
@@ -86,6 +86,12 @@ int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_m
 	s->commands = 0;
 	s->proto.execute = vtpm_service_execute;
 	s->proto.ctx = s;
+}
+
+int vtpm_service_start(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode, const void *blob,
+		       size_t len, char *err, size_t errlen)
+{
+	service_init(s, run);
 	if (errlen)
 		err[0] = 0;
 	struct start_args a = { mode, blob, len, &s->id, err, errlen, -1 };
@@ -140,12 +146,7 @@ static void do_restore(void *a)
 int vtpm_service_restore(struct vtpm_service *s, vtpm_runner run, enum vtpm_rand_mode mode,
 			 const struct vtpm_identity *id, char *err, size_t errlen)
 {
-	spin_init(&s->lock);
-	s->run = run;
-	s->ready = false;
-	s->commands = 0;
-	s->proto.execute = vtpm_service_execute;
-	s->proto.ctx = s;
+	service_init(s, run);
 	struct restore_args a = { mode, id, &s->id, NULL, -1 };
 	if (!id->nv_state || !id->nv_state_len) {
 		set_err(err, errlen, "no permanent state to restore");
