@@ -62,18 +62,6 @@ void vtpm_mark_entry(void)
 	entry_tsc = rdtsc();
 }
 
-static uint64_t ms_since_entry(void)
-{
-	uint64_t khz = tsc_khz() ? tsc_khz() : 1000000;
-	return (rdtsc() - entry_tsc) / khz;
-}
-
-static uint64_t cycles_to_ns(uint64_t c)
-{
-	uint64_t khz = tsc_khz() ? tsc_khz() : 1000000;
-	return c / khz * 1000000u + c % khz * 1000000u / khz;
-}
-
 /* Waiting for the lock: other CPUs' TLB shootdowns are acknowledged meanwhile (a TPM
  * command can take a hundred milliseconds). */
 static void tlb_relax(void *ctx)
@@ -345,7 +333,7 @@ int vtpm_boot(const struct launch_info *li)
 #else
 	vt.mode = VTPM_RAND_HARDWARE;
 #endif
-	uint64_t t0 = ms_since_entry();
+	uint64_t t0 = tsc_ms_since(entry_tsc);
 	pr_info("vtpm: starting the vTPM process (vtpmd, %lu KiB, ring 3)",
 		(unsigned long)((vtpmd_image_end - vtpmd_image) >> 10));
 	vt.proc = user_service_start("vtpmd", vtpmd_image, (uint64_t)(vtpmd_image_end - vtpmd_image),
@@ -378,13 +366,13 @@ int vtpm_boot(const struct launch_info *li)
 	id.firmware_version = x->firmware_version;
 	id.nv_count = x->nv_count;
 	char err[200];
-	uint64_t t1 = ms_since_entry(), c0 = vt.commands;
+	uint64_t t1 = tsc_ms_since(entry_tsc), c0 = vt.commands;
 	if (selftest(&id, err, sizeof(err))) {
 		pr_err("vtpm: self-test failed: %s", err);
 		vt.running = false;
 		return -1;
 	}
-	uint64_t t2 = ms_since_entry(), ran = vt.commands - c0;
+	uint64_t t2 = tsc_ms_since(entry_tsc), ran = vt.commands - c0;
 	uint32_t n;
 	if (roundtrip(VTPM_CHAN_RESET, 0, 0, VTPM_CMD_BUDGET_MS, &n, err, sizeof(err)) || n) {
 		pr_err("vtpm: cannot return to the manufactured state: %s", err[0] ? err : "RESET with a payload");
@@ -402,7 +390,7 @@ int vtpm_boot(const struct launch_info *li)
 	pr_info("vtpm: self-test passed through the protocol entry (%lu TPM commands across the channel)",
 		(unsigned long)ran);
 	pr_info("vtpm: timing: process start and manufacture %lu ms, self-test %lu ms, ready %lu ms after SVSM entry",
-		(unsigned long)(t1 - t0), (unsigned long)(t2 - t1), (unsigned long)ms_since_entry());
+		(unsigned long)(t1 - t0), (unsigned long)(t2 - t1), (unsigned long)tsc_ms_since(entry_tsc));
 	pr_info("vTPM ready: %s %s", vtpm_ek_alg_name(x->ek_template), hx);
 	vt.rt_cycles = vt.tpm_cycles = vt.timed = 0;
 	return 0;
@@ -446,10 +434,10 @@ static void cost(void)
 	uint64_t t0 = rdtsc();
 	for (unsigned i = 0; i < 200; i++)
 		(void)get_random(rsp, sizeof(rsp));
-	uint64_t call = cycles_to_ns((rdtsc() - t0) / 200);
+	uint64_t call = tsc_to_ns((rdtsc() - t0) / 200);
 	if (!vt.timed)
 		return;
-	uint64_t rt = cycles_to_ns(vt.rt_cycles / vt.timed), in = cycles_to_ns(vt.tpm_cycles / vt.timed);
+	uint64_t rt = tsc_to_ns(vt.rt_cycles / vt.timed), in = tsc_to_ns(vt.tpm_cycles / vt.timed);
 	/* "per call": what the protocol layer waits for, lock and copies included; the in-kernel
 	 * vTPM before this process (its call through the same lock) is measured the same way. */
 	pr_info("vtpm: cost per TPM command (%lu x GetRandom): %lu ns round trip, %lu ns inside the TPM, %lu ns for the ring-3 channel; %lu ns per call",

@@ -65,3 +65,9 @@ uint64_t tsc_ms_since(uint64_t t0)
 {
 	return (rdtsc() - t0) / khz;
 }
+
+uint64_t tsc_to_ns(uint64_t cycles)
+{
+	/* No 128-bit division in the core: whole milliseconds, then the rest. */
+	return cycles / khz * 1000000u + cycles % khz * 1000000u / khz;
+}

@@ -34,5 +34,7 @@ bool tsc_passed(uint64_t deadline);
 void tsc_delay_us(uint64_t us);
 /* Milliseconds since the TSC value t0. */
 uint64_t tsc_ms_since(uint64_t t0);
+/* TSC cycles as nanoseconds. */
+uint64_t tsc_to_ns(uint64_t cycles);
 
 #endif

@@ -311,9 +311,7 @@ static int op_random(void *ctx, void *buf, uint64_t n)
 static uint64_t op_clock_ns(void *ctx)
 {
 	(void)ctx;
-	uint64_t khz = tsc_khz() ? tsc_khz() : 1000000, t = rdtsc();
-	/* No 128-bit division in the core: whole milliseconds, then the rest. */
-	return t / khz * 1000000u + t % khz * 1000000u / khz;
+	return tsc_to_ns(rdtsc());
 }
 
 static void op_set_fs(void *ctx, uint64_t base)
@@ -669,7 +667,6 @@ void user_service_stop(struct uproc **pp)
 }
 
 void user_run_init(void)
-
 {
 	const struct igfs *fs = rootfs();
 	uint32_t ino;
