@@ -2,6 +2,7 @@
 /* test_svsm_snp.c — host unit tests of the SVSM core's SNP logic (same sources as the guest). */
 #include "../unit/tap.h"
 
+#include "../../svsm/arch/idt.h"
 #include "../../svsm/snp/cpuid_page.h"
 #include "../../svsm/snp/ghcb.h"
 #include "../../svsm/snp/ghcb_msr.h"
@@ -139,6 +140,43 @@ static void test_ghcb_and_cpuid(void)
 	ok(!snp_cpuid_lookup(&p, 7, 0, 1, r) && snp_cpuid_cbit(&p) == -1, "malformed count refused");
 }
 
+/* A #VC from ring 3 (user/process.c hands over the instruction's bytes it could read): only
+ * CPUID is answered, from the CPUID page, and only when the bytes are the instruction the
+ * exit code names. */
+static void test_vc_user(void)
+{
+	static struct snp_cpuid_page p;
+	memset(&p, 0, sizeof(p));
+	p.count = 1;
+	p.leaf[0].eax_in = 0x80000001;
+	p.leaf[0].eax = 0xA0;
+	p.leaf[0].ebx = 0xB0;
+	p.leaf[0].ecx = 0xC0;
+	p.leaf[0].edx = 0xD0;
+	const uint8_t cpuid[] = { 0x0F, 0xA2 }, in_al[] = { 0xEC }, rdmsr[] = { 0x0F, 0x32 };
+	struct trap_frame f;
+	memset(&f, 0, sizeof(f));
+	f.vector = 29;
+	f.error_code = SVM_EXIT_CPUID;
+	f.rip = 0x401000;
+	f.rax = 0x80000001;
+	ok(vc_handle_user(&f, cpuid, sizeof(cpuid), &p) && f.rax == 0xA0 && f.rbx == 0xB0 && f.rcx == 0xC0 &&
+	   f.rdx == 0xD0 && f.rip == 0x401002, "ring-3 CPUID answered from the CPUID page, RIP past it");
+	f.rax = 0x80000002;
+	f.rip = 0x401000;
+	ok(vc_handle_user(&f, cpuid, sizeof(cpuid), &p) && !f.rax && !f.rbx && !f.rcx && !f.rdx,
+	   "ring-3 CPUID of a leaf the page lacks: zeros");
+	f.rip = 0x401000;
+	ok(!vc_handle_user(&f, cpuid, 1, &p) && f.rip == 0x401000, "ring-3 CPUID with one readable byte: refused");
+	f.error_code = SVM_EXIT_IOIO;
+	ok(!vc_handle_user(&f, in_al, sizeof(in_al), &p), "ring-3 IN: refused (the process ends)");
+	f.error_code = SVM_EXIT_MSR;
+	ok(!vc_handle_user(&f, rdmsr, sizeof(rdmsr), &p), "ring-3 RDMSR: refused");
+	f.error_code = SVM_EXIT_IOIO;
+	ok(!vc_handle_user(&f, cpuid, sizeof(cpuid), &p) && f.rip == 0x401000,
+	   "CPUID bytes under another exit code (the page changed under the #VC): refused");
+}
+
 int main(void)
 {
 	test_msr_protocol();
@@ -146,5 +184,6 @@ int main(void)
 	test_psc();
 	test_vc_decode();
 	test_ghcb_and_cpuid();
+	test_vc_user();
 	return tap_done();
 }
