@@ -108,17 +108,15 @@ __attribute__((noreturn)) void vtpmd_exit(int status)
 		vtpmd_syscall(NR_exit_group, status, 0, 0, 0, 0, 0);
 }
 
+/* No prefix of its own: the core logs each line as "vtpmd> ..." (user/process.c). */
 void libc_sys_line(const char *buf, size_t n)
 {
 	char line[256];
-	static const char prefix[] = "vtpmd: ";
-	size_t p = sizeof(prefix) - 1;
-	if (n > sizeof(line) - p - 1)
-		n = sizeof(line) - p - 1;
-	memcpy(line, prefix, p);
-	memcpy(line + p, buf, n);
-	line[p + n] = '\n';
-	put(line, p + n + 1);
+	if (n > sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	memcpy(line, buf, n);
+	line[n] = '\n';
+	put(line, n + 1);
 }
 
 void libc_sys_abort(const char *why)
