@@ -59,7 +59,6 @@ out:
 	return ok;
 }
 
-
 int vtpm_crypto_hash_cb(void *ctx, uint16_t alg, const void *data, size_t n, uint8_t *out)
 {
 	(void)ctx;
